@@ -1,0 +1,242 @@
+// Tangent's Firestore documents, shared by the web app (through the `$shared` alias) and
+// the Cloud Functions. This folder must stay free of SDK imports: the client SDK and the
+// Admin SDK each wrap these parsers in their own converter.
+//
+// Firestore enforces no schema, so every parser checks what it reads and throws a
+// DocumentShapeError naming the document and the field, never `as T`.
+//
+// Limits below are enforced again by firestore.rules; the rules tests check both agree.
+
+export const CHAT_MODES = ['text'] as const;
+export type ChatMode = (typeof CHAT_MODES)[number];
+
+export const COLLECTIONS = {
+	lobby: 'lobby',
+	calls: 'calls',
+	/** Subcollection of a call: one document per member, holding that member's ICE candidates. */
+	candidates: 'candidates'
+} as const;
+
+export const LIMITS = {
+	/** A video offer with many codecs is ~10 KB; 32 KB leaves room without inviting abuse. */
+	sdpMaxChars: 32_768,
+	/** Candidates a member may publish in one call (host + srflx + relay, several ICE restarts). */
+	candidatesPerMember: 100,
+	candidateMaxChars: 512
+} as const;
+
+/** Anything with `toMillis()`: the client SDK's and the Admin SDK's Timestamp both qualify. */
+export interface TimestampLike {
+	toMillis(): number;
+}
+
+export type FirestoreData = Record<string, unknown>;
+
+export class DocumentShapeError extends Error {
+	constructor(
+		readonly path: string,
+		readonly problem: string
+	) {
+		super(`Malformed document ${path}: ${problem}`);
+		this.name = 'DocumentShapeError';
+	}
+}
+
+// ---------------------------------------------------------------------------------------
+// lobby/{uid}: a user looking for a partner. The owner writes `waiting` entries; only the
+// matchmaker (Admin SDK) turns one into `matched` with the call it created.
+
+export type LobbyEntry =
+	| { status: 'waiting'; mode: ChatMode; joinedAtMs: number }
+	| { status: 'matched'; mode: ChatMode; joinedAtMs: number; callId: string; matchedAtMs: number };
+
+/** What the owner writes to join; `joinedAt` is the server's time (rules insist). */
+export interface LobbyJoinWrite<Ts> {
+	status: 'waiting';
+	mode: ChatMode;
+	joinedAt: Ts;
+}
+
+/** Fields the matchmaker adds when it pairs an entry. */
+export interface LobbyMatchWrite<Ts> {
+	status: 'matched';
+	callId: string;
+	matchedAt: Ts;
+}
+
+export function parseLobbyEntry(path: string, data: FirestoreData): LobbyEntry {
+	const read = reader(path, data);
+	const status = read.oneOf('status', ['waiting', 'matched'] as const);
+	const mode = read.oneOf('mode', CHAT_MODES);
+	const joinedAtMs = read.millis('joinedAt');
+	if (status === 'waiting') return { status, mode, joinedAtMs };
+	return {
+		status,
+		mode,
+		joinedAtMs,
+		callId: read.string('callId', 128),
+		matchedAtMs: read.millis('matchedAt')
+	};
+}
+
+// ---------------------------------------------------------------------------------------
+// calls/{callId}: created by the matchmaker for two members. The offerer writes `offer`,
+// the other member `answer`; either member ends the call. When it ends, the cleanup
+// function strips the session descriptions and deletes the candidate documents.
+
+export interface SessionDescriptionRecord {
+	type: 'offer' | 'answer';
+	sdp: string;
+}
+
+export type CallStatus = 'active' | 'ended';
+
+export interface CallDoc {
+	members: [string, string];
+	offerer: string;
+	mode: ChatMode;
+	status: CallStatus;
+	createdAtMs: number;
+	offer: SessionDescriptionRecord | null;
+	answer: SessionDescriptionRecord | null;
+	endedBy: string | null;
+	endedAtMs: number | null;
+}
+
+export interface CallCreateWrite<Ts> {
+	members: [string, string];
+	offerer: string;
+	mode: ChatMode;
+	status: 'active';
+	createdAt: Ts;
+	offer: null;
+	answer: null;
+	endedBy: null;
+	endedAt: null;
+}
+
+export interface CallEndWrite<Ts> {
+	status: 'ended';
+	endedBy: string;
+	endedAt: Ts;
+}
+
+export function parseCallDoc(path: string, data: FirestoreData): CallDoc {
+	const read = reader(path, data);
+	const members = read.stringList('members', 2, 128);
+	if (members.length !== 2 || members[0] === members[1]) {
+		throw new DocumentShapeError(path, '`members` must hold two different uids');
+	}
+	const offerer = read.string('offerer', 128);
+	if (!members.includes(offerer)) throw new DocumentShapeError(path, '`offerer` is not a member');
+	const status = read.oneOf('status', ['active', 'ended'] as const);
+	return {
+		members: [members[0], members[1]],
+		offerer,
+		mode: read.oneOf('mode', CHAT_MODES),
+		status,
+		createdAtMs: read.millis('createdAt'),
+		offer: read.optional('offer', (v) => parseDescription(path, 'offer', v)),
+		answer: read.optional('answer', (v) => parseDescription(path, 'answer', v)),
+		endedBy: read.optional('endedBy', () => read.string('endedBy', 128)),
+		endedAtMs: read.optional('endedAt', () => read.millis('endedAt'))
+	};
+}
+
+function parseDescription(path: string, type: 'offer' | 'answer', value: unknown): SessionDescriptionRecord {
+	if (!isRecord(value)) throw new DocumentShapeError(path, `\`${type}\` is not a map`);
+	const read = reader(`${path}#${type}`, value);
+	const actual = read.oneOf('type', ['offer', 'answer'] as const);
+	if (actual !== type) throw new DocumentShapeError(path, `\`${type}\` holds an ${actual}`);
+	return { type, sdp: read.string('sdp', LIMITS.sdpMaxChars) };
+}
+
+export function partnerOf(call: Pick<CallDoc, 'members'>, uid: string): string {
+	const [a, b] = call.members;
+	if (uid !== a && uid !== b) throw new Error(`${uid} is not a member of this call`);
+	return uid === a ? b : a;
+}
+
+// ---------------------------------------------------------------------------------------
+// calls/{callId}/candidates/{uid}: the ICE candidates one member has gathered, appended in
+// batches (arrayUnion) so a call setup costs a couple of writes per member, not one each.
+
+export interface IceCandidateRecord {
+	candidate: string;
+	sdpMid: string | null;
+	sdpMLineIndex: number | null;
+	usernameFragment: string | null;
+}
+
+export interface CandidatesDoc {
+	candidates: IceCandidateRecord[];
+}
+
+/**
+ * Rules can bound the array but not inspect each element, so the reader drops malformed
+ * candidates instead of failing the whole document: one bad entry must not stop a call.
+ */
+export function parseCandidatesDoc(path: string, data: FirestoreData): CandidatesDoc {
+	const raw = data.candidates;
+	if (!Array.isArray(raw)) throw new DocumentShapeError(path, '`candidates` is not a list');
+	return { candidates: raw.flatMap((c) => (isIceCandidateRecord(c) ? [c] : [])) };
+}
+
+export function isIceCandidateRecord(value: unknown): value is IceCandidateRecord {
+	if (!isRecord(value)) return false;
+	const { candidate, sdpMid, sdpMLineIndex, usernameFragment } = value;
+	return (
+		typeof candidate === 'string' &&
+		candidate.length <= LIMITS.candidateMaxChars &&
+		(sdpMid === null || typeof sdpMid === 'string') &&
+		(sdpMLineIndex === null || (typeof sdpMLineIndex === 'number' && Number.isInteger(sdpMLineIndex))) &&
+		(usernameFragment === null || typeof usernameFragment === 'string')
+	);
+}
+
+// ---------------------------------------------------------------------------------------
+
+function isRecord(value: unknown): value is FirestoreData {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isTimestampLike(value: unknown): value is TimestampLike {
+	return isRecord(value) && typeof value.toMillis === 'function';
+}
+
+function reader(path: string, data: FirestoreData) {
+	const fail = (key: string, want: string): never => {
+		throw new DocumentShapeError(path, `\`${key}\` should be ${want}, got ${describe(data[key])}`);
+	};
+	return {
+		string(key: string, maxChars: number): string {
+			const v = data[key];
+			return typeof v === 'string' && v.length <= maxChars ? v : fail(key, `a string of at most ${maxChars} chars`);
+		},
+		oneOf<const T extends readonly string[]>(key: string, allowed: T): T[number] {
+			const v = data[key];
+			return typeof v === 'string' && allowed.includes(v) ? v : fail(key, `one of ${allowed.join(', ')}`);
+		},
+		millis(key: string): number {
+			const v = data[key];
+			return isTimestampLike(v) ? v.toMillis() : fail(key, 'a timestamp');
+		},
+		stringList(key: string, maxItems: number, maxChars: number): string[] {
+			const v: unknown = data[key];
+			const isShortString = (s: unknown): s is string => typeof s === 'string' && s.length <= maxChars;
+			if (Array.isArray(v) && v.length <= maxItems && v.every(isShortString)) return v;
+			return fail(key, `a list of at most ${maxItems} strings`);
+		},
+		optional<T>(key: string, parse: (value: unknown) => T): T | null {
+			const v = data[key];
+			return v === null || v === undefined ? null : parse(v);
+		}
+	};
+}
+
+function describe(value: unknown): string {
+	if (value === undefined) return 'nothing';
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return `a list of ${value.length}`;
+	return typeof value;
+}
