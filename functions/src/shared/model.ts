@@ -123,15 +123,16 @@ export interface CallEndWrite<Ts> {
 
 export function parseCallDoc(path: string, data: FirestoreData): CallDoc {
 	const read = reader(path, data);
-	const members = read.stringList('members', 2, 128);
-	if (members.length !== 2 || members[0] === members[1]) {
+	const [first, second, ...more] = read.stringList('members', 2, 128);
+	if (first === undefined || second === undefined || more.length > 0 || first === second) {
 		throw new DocumentShapeError(path, '`members` must hold two different uids');
 	}
+	const members: [string, string] = [first, second];
 	const offerer = read.string('offerer', 128);
 	if (!members.includes(offerer)) throw new DocumentShapeError(path, '`offerer` is not a member');
 	const status = read.oneOf('status', ['active', 'ended'] as const);
 	return {
-		members: [members[0], members[1]],
+		members,
 		offerer,
 		mode: read.oneOf('mode', CHAT_MODES),
 		status,

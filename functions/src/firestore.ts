@@ -1,0 +1,47 @@
+// Admin SDK access to Tangent's collections, with converters built on the shared parsers.
+import { initializeApp, getApps } from 'firebase-admin/app';
+import {
+	getFirestore,
+	type CollectionReference,
+	type DocumentData,
+	type Firestore,
+	type FirestoreDataConverter,
+	type QueryDocumentSnapshot
+} from 'firebase-admin/firestore';
+import {
+	COLLECTIONS,
+	parseCallDoc,
+	parseLobbyEntry,
+	type CallDoc,
+	type FirestoreData,
+	type LobbyEntry
+} from './shared/model';
+
+export function db(): Firestore {
+	// The functions emulator registers apps of its own, so look for the default one by name.
+	const app = getApps().find((a) => a.name === '[DEFAULT]') ?? initializeApp();
+	return getFirestore(app);
+}
+
+/** Reads go through the shared parser; writes are built explicitly and typed by the caller. */
+function readConverter<T>(parse: (path: string, data: FirestoreData) => T): FirestoreDataConverter<T> {
+	return {
+		toFirestore(): DocumentData {
+			throw new Error('Write these documents with explicit *Write types, not through the converter');
+		},
+		fromFirestore(snapshot: QueryDocumentSnapshot): T {
+			return parse(snapshot.ref.path, snapshot.data());
+		}
+	};
+}
+
+export const lobbyConverter = readConverter<LobbyEntry>(parseLobbyEntry);
+export const callConverter = readConverter<CallDoc>(parseCallDoc);
+
+export function lobbyCollection(firestore: Firestore): CollectionReference<LobbyEntry> {
+	return firestore.collection(COLLECTIONS.lobby).withConverter(lobbyConverter);
+}
+
+export function callsCollection(firestore: Firestore): CollectionReference<CallDoc> {
+	return firestore.collection(COLLECTIONS.calls).withConverter(callConverter);
+}

@@ -1,0 +1,64 @@
+// calls/{callId}: created by the matchmaker. The offerer writes the offer, the other member
+// the answer, and either member ends the call; rules hold each to exactly that.
+import {
+	doc,
+	onSnapshot,
+	serverTimestamp,
+	updateDoc,
+	type DocumentReference,
+	type FieldValue,
+	type Firestore,
+	type Unsubscribe
+} from 'firebase/firestore';
+import {
+	COLLECTIONS,
+	parseCallDoc,
+	type CallDoc,
+	type CallEndWrite,
+	type SessionDescriptionRecord
+} from '$shared/model';
+import { readConverter } from '../firebase/converter';
+
+export const callDocConverter = readConverter<CallDoc>(parseCallDoc);
+
+export function callDocRef(db: Firestore, callId: string): DocumentReference<CallDoc> {
+	return doc(db, COLLECTIONS.calls, callId).withConverter(callDocConverter);
+}
+
+function rawCallRef(db: Firestore, callId: string) {
+	return doc(db, COLLECTIONS.calls, callId);
+}
+
+export async function publishDescription(
+	db: Firestore,
+	callId: string,
+	description: SessionDescriptionRecord
+): Promise<void> {
+	const field = description.type; // 'offer' or 'answer'
+	await updateDoc(rawCallRef(db, callId), { [field]: { type: description.type, sdp: description.sdp } });
+}
+
+export async function endCall(db: Firestore, callId: string, uid: string): Promise<void> {
+	const end: CallEndWrite<FieldValue> = { status: 'ended', endedBy: uid, endedAt: serverTimestamp() };
+	await updateDoc(rawCallRef(db, callId), { ...end });
+}
+
+export function watchCallDoc(
+	db: Firestore,
+	callId: string,
+	onCall: (call: CallDoc | null) => void,
+	onError: (error: Error) => void
+): Unsubscribe {
+	return onSnapshot(
+		callDocRef(db, callId),
+		(snap) => {
+			if (snap.metadata.hasPendingWrites) return;
+			try {
+				onCall(snap.data() ?? null);
+			} catch (error) {
+				onError(error instanceof Error ? error : new Error(String(error)));
+			}
+		},
+		onError
+	);
+}

@@ -1,0 +1,63 @@
+// The one place that creates Tangent's Firebase singletons. Everything else receives
+// `db`/`auth` from here. Imported lazily (see session.ts) so the start page paints before
+// the SDK loads.
+import { initializeApp, type FirebaseApp, type FirebaseOptions } from 'firebase/app';
+import { connectAuthEmulator, getAuth, signInAnonymously, type Auth, type User } from 'firebase/auth';
+import { connectFirestoreEmulator, getFirestore, type Firestore } from 'firebase/firestore';
+
+export const DEMO_PROJECT_ID = 'demo-tangent';
+
+export interface FirebaseClient {
+	app: FirebaseApp;
+	auth: Auth;
+	db: Firestore;
+	/** True when talking to the local Emulator Suite. */
+	emulated: boolean;
+}
+
+/** Served from localhost, the app talks to the Emulator Suite under the demo project. */
+function onLocalMachine(): boolean {
+	return ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
+}
+
+/**
+ * Firebase Hosting serves the project's web config at this reserved URL, so a deployed
+ * build needs no configuration baked in.
+ */
+async function hostedConfig(): Promise<FirebaseOptions> {
+	const response = await fetch('/__/firebase/init.json');
+	if (!response.ok) throw new Error(`Could not load the Firebase config (HTTP ${response.status})`);
+	const config: unknown = await response.json();
+	if (typeof config !== 'object' || config === null || !('projectId' in config) || !('apiKey' in config)) {
+		throw new Error('The Firebase config served by Hosting is incomplete');
+	}
+	return config;
+}
+
+let client: Promise<FirebaseClient> | null = null;
+
+export function firebaseClient(): Promise<FirebaseClient> {
+	client ??= (async () => {
+		const emulated = onLocalMachine();
+		const options: FirebaseOptions = emulated
+			? { projectId: DEMO_PROJECT_ID, apiKey: 'demo-api-key', authDomain: `${DEMO_PROJECT_ID}.firebaseapp.com` }
+			: await hostedConfig();
+		const app = initializeApp(options);
+		const auth = getAuth(app);
+		const db = getFirestore(app);
+		if (emulated) {
+			const host = location.hostname === 'localhost' ? '127.0.0.1' : location.hostname;
+			connectAuthEmulator(auth, `http://${host}:9099`, { disableWarnings: true });
+			connectFirestoreEmulator(db, host, 8080);
+		}
+		return { app, auth, db, emulated };
+	})();
+	client.catch(() => (client = null)); // let a later attempt retry after a failed load
+	return client;
+}
+
+/** The anonymous user, signing in on first use. No signup, no profile. */
+export async function signedInUser(auth: Auth): Promise<User> {
+	await auth.authStateReady();
+	return auth.currentUser ?? (await signInAnonymously(auth)).user;
+}

@@ -1,0 +1,106 @@
+// The matchmaker Cloud Function on the emulator suite, driven by simulated users who
+// join through the app's own lobby module.
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { joinLobby, leaveLobby, watchLobbyEntry } from '$lib/matching/lobby';
+import type { LobbyEntry } from '$shared/model';
+import { adminDb, clearFirestore, waitFor } from '../support/admin';
+import { createUser, disposeUsers, type SimulatedUser } from '../support/clients';
+import { describeWithEmulators } from '../support/emulators';
+
+describeWithEmulators(['firestore', 'auth', 'functions'], 'matchmaker on the emulators', () => {
+	let users: SimulatedUser[] = [];
+
+	beforeEach(async () => {
+		await clearFirestore();
+	});
+	afterEach(async () => {
+		await disposeUsers(users);
+		users = [];
+	});
+
+	/** Resolves with the user's call id as soon as their own lobby entry says matched. */
+	function callIdOf(user: SimulatedUser, timeoutMs: number): Promise<string> {
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				stop();
+				reject(new Error(`${user.name} was not matched within ${timeoutMs} ms`));
+			}, timeoutMs);
+			const stop = watchLobbyEntry(
+				user.db,
+				user.uid,
+				(entry: LobbyEntry | null) => {
+					if (entry?.status !== 'matched') return;
+					clearTimeout(timer);
+					stop();
+					resolve(entry.callId);
+				},
+				reject
+			);
+		});
+	}
+
+	it('pairs 100 users who join within a second into exactly 50 calls', async () => {
+		users = await Promise.all(Array.from({ length: 100 }, (_, i) => createUser(`u${i}`)));
+		const started = Date.now();
+		const matched = users.map((u) => callIdOf(u, 50_000));
+		await Promise.all(
+			users.map(async (u, i) => {
+				await new Promise((r) => setTimeout(r, i * 10)); // spread over ~1 s
+				await joinLobby(u.db, u.uid, 'text');
+			})
+		);
+		const callIds = await Promise.all(matched);
+		const elapsed = Date.now() - started;
+		console.log(`[matchmaker] 100 users matched in ${elapsed} ms`);
+
+		const calls = await adminDb().collection('calls').get();
+		expect(calls.size).toBe(50);
+		const seen = new Map<string, string>();
+		for (const call of calls.docs) {
+			const members: unknown = call.get('members');
+			expect(Array.isArray(members) && members.length === 2).toBe(true);
+			const [a, b] = members as [string, string];
+			expect(a).not.toBe(b);
+			expect([a, b]).toContain(call.get('offerer'));
+			for (const uid of [a, b]) {
+				expect(seen.has(uid), `${uid} is in two calls`).toBe(false);
+				seen.set(uid, call.id);
+			}
+		}
+		expect(seen.size).toBe(100);
+		// Each user's lobby entry names the call that holds them.
+		users.forEach((u, i) => expect(callIds[i]).toBe(seen.get(u.uid)));
+		expect(elapsed).toBeLessThan(60_000);
+	}, 90_000);
+
+	it('never matches a user who left the lobby before a partner arrived', async () => {
+		const [leaver, newcomer, third] = (users = await Promise.all([createUser('leaver'), createUser('newcomer'), createUser('third')]));
+		await joinLobby(leaver!.db, leaver!.uid, 'text');
+		await leaveLobby(leaver!.db, leaver!.uid);
+		await joinLobby(newcomer!.db, newcomer!.uid, 'text');
+
+		// The newcomer stays alone: give the matchmaker time to (wrongly) act.
+		await new Promise((r) => setTimeout(r, 2_000));
+		expect((await adminDb().collection('calls').get()).size).toBe(0);
+		expect((await adminDb().doc(`lobby/${newcomer!.uid}`).get()).get('status')).toBe('waiting');
+		expect((await adminDb().doc(`lobby/${leaver!.uid}`).get()).exists).toBe(false);
+
+		// And is matched with the next person who really is there.
+		const joined = callIdOf(third!, 15_000);
+		await joinLobby(third!.db, third!.uid, 'text');
+		const callId = await joined;
+		const call = await adminDb().doc(`calls/${callId}`).get();
+		expect([...(call.get('members') as string[])].sort()).toEqual([newcomer!.uid, third!.uid].sort());
+	});
+
+	it('does not match a user with themselves, even when they rejoin', async () => {
+		const [alone] = (users = [await createUser('alone')]);
+		await joinLobby(alone!.db, alone!.uid, 'text');
+		await joinLobby(alone!.db, alone!.uid, 'text');
+		await new Promise((r) => setTimeout(r, 1_500));
+		expect((await adminDb().collection('calls').get()).size).toBe(0);
+		await waitFor('entry still waiting', async () =>
+			(await adminDb().doc(`lobby/${alone!.uid}`).get()).get('status') === 'waiting' ? true : undefined
+		);
+	});
+});
