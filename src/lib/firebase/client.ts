@@ -28,10 +28,14 @@ async function hostedConfig(): Promise<FirebaseOptions> {
 	const response = await fetch('/__/firebase/init.json');
 	if (!response.ok) throw new Error(`Could not load the Firebase config (HTTP ${response.status})`);
 	const config: unknown = await response.json();
-	if (typeof config !== 'object' || config === null || !('projectId' in config) || !('apiKey' in config)) {
-		throw new Error('The Firebase config served by Hosting is incomplete');
-	}
-	return config;
+	if (typeof config !== 'object' || config === null) throw new Error('The Firebase config is not an object');
+	const field = (key: string): string | undefined => {
+		const value: unknown = Reflect.get(config, key);
+		return typeof value === 'string' ? value : undefined;
+	};
+	const [projectId, apiKey] = [field('projectId'), field('apiKey')];
+	if (!projectId || !apiKey) throw new Error('The Firebase config served by Hosting is incomplete');
+	return { projectId, apiKey, authDomain: field('authDomain'), appId: field('appId'), storageBucket: field('storageBucket') };
 }
 
 let client: Promise<FirebaseClient> | null = null;

@@ -1,0 +1,136 @@
+// One RTCPeerConnection with the chat data channel, for one call. Roles are fixed by the
+// matchmaker: the offerer makes every offer, the answerer only answers, so offers never
+// collide (no glare) and the rules can hold each member to its own field.
+//
+// Signaling arrives from Firestore snapshots that do not wait for each other, so every
+// step that touches the connection's descriptions runs on one promise chain, in order.
+// Remote candidates that arrive before the remote description are buffered.
+import type { IceCandidateRecord, SessionDescriptionRecord } from '$shared/model';
+
+export type PeerRole = 'offerer' | 'answerer';
+
+export interface PeerLinkEvents {
+	/** A local offer or answer to publish to the partner. */
+	description(description: SessionDescriptionRecord): void;
+	/** A local ICE candidate, or null when gathering is complete (time to flush). */
+	candidate(candidate: RTCIceCandidateInit | null): void;
+	channelOpen(): void;
+	message(data: unknown): void;
+	/** The data channel closed, or the connection failed for good. */
+	closed(reason: 'channel-closed' | 'connection-failed'): void;
+	error(error: Error): void;
+}
+
+const candidateKey = (c: IceCandidateRecord) => `${c.sdpMid}|${c.sdpMLineIndex}|${c.candidate}`;
+
+export class PeerLink {
+	readonly pc: RTCPeerConnection;
+	readonly channel: RTCDataChannel;
+	#chain: Promise<void> = Promise.resolve();
+	#seenCandidates = new Set<string>();
+	#pendingCandidates: IceCandidateRecord[] = [];
+	#lastRemoteSdp: string | null = null;
+	#closed = false;
+
+	constructor(
+		readonly role: PeerRole,
+		config: RTCConfiguration,
+		private readonly events: PeerLinkEvents
+	) {
+		this.pc = new RTCPeerConnection(config);
+		// Negotiated with a fixed id, so both sides create the same channel up front and
+		// neither waits for an `ondatachannel` event.
+		this.channel = this.pc.createDataChannel('chat', { negotiated: true, id: 0, ordered: true });
+		this.channel.onopen = () => this.events.channelOpen();
+		this.channel.onmessage = (event) => this.events.message(event.data);
+		this.channel.onclose = () => this.#closedBy('channel-closed');
+		this.pc.onicecandidate = (event) => this.events.candidate(event.candidate ? event.candidate.toJSON() : null);
+		this.pc.onconnectionstatechange = () => {
+			if (this.pc.connectionState === 'failed') this.#closedBy('connection-failed');
+		};
+		if (role === 'offerer') {
+			this.pc.onnegotiationneeded = () =>
+				this.#serially(async () => {
+					await this.pc.setLocalDescription();
+					this.#publishLocal();
+				});
+		}
+	}
+
+	/** Applies the partner's offer (answerer) or answer (offerer); repeats are ignored. */
+	acceptDescription(description: SessionDescriptionRecord): void {
+		this.#serially(async () => {
+			if (description.sdp === this.#lastRemoteSdp) return;
+			const expected = this.role === 'offerer' ? 'answer' : 'offer';
+			if (description.type !== expected) return;
+			if (description.type === 'answer' && this.pc.signalingState !== 'have-local-offer') return;
+			this.#lastRemoteSdp = description.sdp;
+			await this.pc.setRemoteDescription(description);
+			if (description.type === 'offer') {
+				await this.pc.setLocalDescription();
+				this.#publishLocal();
+			}
+			await this.#addCandidates(this.#pendingCandidates.splice(0));
+		});
+	}
+
+	/** Takes the partner's whole candidate list; only new entries are added. */
+	acceptCandidates(candidates: IceCandidateRecord[]): void {
+		const fresh = candidates.filter((c) => !this.#seenCandidates.has(candidateKey(c)));
+		fresh.forEach((c) => this.#seenCandidates.add(candidateKey(c)));
+		if (fresh.length === 0) return;
+		this.#serially(async () => {
+			if (!this.pc.remoteDescription) this.#pendingCandidates.push(...fresh);
+			else await this.#addCandidates(fresh);
+		});
+	}
+
+	send(data: string): boolean {
+		if (this.channel.readyState !== 'open') return false;
+		this.channel.send(data);
+		return true;
+	}
+
+	close(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.channel.onclose = null;
+		this.pc.onconnectionstatechange = null;
+		this.pc.onicecandidate = null;
+		this.pc.onnegotiationneeded = null;
+		this.channel.close();
+		this.pc.close();
+	}
+
+	async #addCandidates(candidates: IceCandidateRecord[]): Promise<void> {
+		for (const c of candidates) {
+			try {
+				await this.pc.addIceCandidate(c);
+			} catch (error) {
+				// A stale or malformed candidate from the stranger must not end the call.
+				console.warn('Ignoring an ICE candidate the browser refused', error);
+			}
+		}
+	}
+
+	#publishLocal(): void {
+		const local = this.pc.localDescription;
+		if (!local || (local.type !== 'offer' && local.type !== 'answer')) return;
+		this.events.description({ type: local.type, sdp: local.sdp });
+	}
+
+	#closedBy(reason: 'channel-closed' | 'connection-failed'): void {
+		if (!this.#closed) this.events.closed(reason);
+	}
+
+	#serially(step: () => Promise<void>): void {
+		this.#chain = this.#chain.then(async () => {
+			if (this.#closed) return;
+			try {
+				await step();
+			} catch (error) {
+				if (!this.#closed) this.events.error(error instanceof Error ? error : new Error(String(error)));
+			}
+		});
+	}
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { decodeWire, encodeWire, MAX_MESSAGE_CHARS, prepareText } from './wire';
+
+describe('chat wire format', () => {
+	it('round-trips a text message', () => {
+		const message = { kind: 'text' as const, id: 'm1', text: 'hello there' };
+		expect(decodeWire(encodeWire(message))).toEqual(message);
+	});
+
+	it('trims what the user typed and refuses empty or overlong text', () => {
+		expect(prepareText('  hi \n')).toBe('hi');
+		expect(prepareText('   ')).toBeNull();
+		expect(prepareText('x'.repeat(MAX_MESSAGE_CHARS))).toHaveLength(MAX_MESSAGE_CHARS);
+		expect(prepareText('x'.repeat(MAX_MESSAGE_CHARS + 1))).toBeNull();
+	});
+
+	it('drops whatever a hostile stranger might send', () => {
+		expect(decodeWire('not json')).toBeNull();
+		expect(decodeWire(new ArrayBuffer(4))).toBeNull();
+		expect(decodeWire(JSON.stringify({ kind: 'text', id: 'a' }))).toBeNull();
+		expect(decodeWire(JSON.stringify({ kind: 'html', id: 'a', text: '<b>x</b>' }))).toBeNull();
+		expect(decodeWire(JSON.stringify({ kind: 'text', id: 'a', text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) }))).toBeNull();
+		expect(decodeWire(JSON.stringify({ kind: 'text', id: 'a'.repeat(65), text: 'x' }))).toBeNull();
+		expect(decodeWire(JSON.stringify(null))).toBeNull();
+	});
+});

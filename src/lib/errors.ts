@@ -1,0 +1,30 @@
+// Errors as users see them: a stable code and one plain sentence that says what to do.
+import type { UserFacingError } from './call/callState';
+
+export const USER_ERRORS = {
+	'sign-in-failed': 'We could not sign you in anonymously. Check your connection and reload the page.',
+	unreachable: "Can't reach Tangent's servers. Check your connection, then press New chat.",
+	refused: 'The server refused that request. Reload the page; if it keeps happening, try again later.',
+	'connection-failed':
+		'Could not connect to the stranger (a firewall may be blocking it). Press New chat to meet someone else.',
+	'bad-data': 'Received something we could not understand. Press New chat to try again.',
+	unknown: 'Something went wrong. Press New chat to try again.'
+} as const;
+
+export type UserErrorCode = keyof typeof USER_ERRORS;
+
+export function userError(code: UserErrorCode): UserFacingError {
+	return { code, message: USER_ERRORS[code] };
+}
+
+/** Maps an SDK or browser error to what we tell the user (Firebase errors carry a `code`). */
+export function toUserFacingError(error: unknown): UserFacingError {
+	const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+	const name = error instanceof Error ? error.name : '';
+	if (code.startsWith('auth/')) return userError('sign-in-failed');
+	if (code === 'permission-denied' || code === 'invalid-argument' || code === 'failed-precondition')
+		return userError('refused');
+	if (code === 'unavailable' || code === 'deadline-exceeded' || name === 'TimeoutError') return userError('unreachable');
+	if (name === 'DocumentShapeError') return userError('bad-data');
+	return userError('unknown');
+}
