@@ -1,0 +1,153 @@
+// PeerLink against a small fake RTCPeerConnection: the order of signaling steps, candidate
+// buffering and the closed/failed reports. The real thing runs in the browser e2e tests.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PeerLink, type PeerLinkEvents } from './peerLink';
+
+class FakeChannel {
+	readyState: RTCDataChannelState = 'connecting';
+	sent: string[] = [];
+	onopen: (() => void) | null = null;
+	onmessage: ((e: { data: unknown }) => void) | null = null;
+	onclose: (() => void) | null = null;
+	send(data: string) {
+		this.sent.push(data);
+	}
+	close() {
+		this.readyState = 'closed';
+	}
+}
+
+class FakePeerConnection {
+	static last: FakePeerConnection;
+	log: string[] = [];
+	channel = new FakeChannel();
+	signalingState: RTCSignalingState = 'stable';
+	connectionState: RTCPeerConnectionState = 'new';
+	localDescription: { type: string; sdp: string } | null = null;
+	remoteDescription: { type: string; sdp: string } | null = null;
+	onicecandidate: ((e: { candidate: { toJSON(): RTCIceCandidateInit } | null }) => void) | null = null;
+	onnegotiationneeded: (() => void) | null = null;
+	onconnectionstatechange: (() => void) | null = null;
+	constructor() {
+		FakePeerConnection.last = this;
+	}
+	createDataChannel() {
+		queueMicrotask(() => this.onnegotiationneeded?.());
+		return this.channel;
+	}
+	async setLocalDescription() {
+		const type = this.remoteDescription?.type === 'offer' ? 'answer' : 'offer';
+		this.localDescription = { type, sdp: `local-${type}` };
+		this.signalingState = type === 'offer' ? 'have-local-offer' : 'stable';
+		this.log.push(`local:${type}`);
+	}
+	async setRemoteDescription(d: { type: string; sdp: string }) {
+		await Promise.resolve();
+		this.remoteDescription = d;
+		this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable';
+		this.log.push(`remote:${d.type}`);
+	}
+	async addIceCandidate(c: { candidate: string }) {
+		if (c.candidate === 'bad') throw new Error('refused');
+		this.log.push(`candidate:${c.candidate}`);
+	}
+	close() {
+		this.log.push('close');
+	}
+}
+
+function events(): PeerLinkEvents & { [K in keyof PeerLinkEvents]: ReturnType<typeof vi.fn> } {
+	return {
+		description: vi.fn(),
+		candidate: vi.fn(),
+		channelOpen: vi.fn(),
+		message: vi.fn(),
+		closed: vi.fn(),
+		error: vi.fn()
+	};
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+const cand = (candidate: string) => ({ candidate, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null });
+
+describe('PeerLink', () => {
+	beforeEach(() => {
+		vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
+		vi.spyOn(console, 'warn').mockImplementation(() => {});
+	});
+	afterEach(() => vi.unstubAllGlobals());
+
+	it('the offerer publishes an offer as soon as the channel needs negotiating', async () => {
+		const ev = events();
+		new PeerLink('offerer', {}, ev);
+		await flush();
+		expect(ev.description).toHaveBeenCalledWith({ type: 'offer', sdp: 'local-offer' });
+	});
+
+	it('the answerer never offers; it answers the offer once', async () => {
+		const ev = events();
+		const link = new PeerLink('answerer', {}, ev);
+		await flush();
+		expect(ev.description).not.toHaveBeenCalled();
+		link.acceptDescription({ type: 'offer', sdp: 'remote-offer' });
+		link.acceptDescription({ type: 'offer', sdp: 'remote-offer' }); // the same snapshot twice
+		await flush();
+		expect(ev.description).toHaveBeenCalledTimes(1);
+		expect(ev.description).toHaveBeenCalledWith({ type: 'answer', sdp: 'local-answer' });
+	});
+
+	it('buffers candidates that arrive before the description, then adds each once', async () => {
+		const link = new PeerLink('answerer', {}, events());
+		const pc = FakePeerConnection.last;
+		link.acceptCandidates([cand('c1')]);
+		link.acceptCandidates([cand('c1'), cand('c2')]); // the whole list again, grown by one
+		await flush();
+		expect(pc.log).toEqual([]);
+		link.acceptDescription({ type: 'offer', sdp: 'remote-offer' });
+		await flush();
+		expect(pc.log).toEqual(['remote:offer', 'local:answer', 'candidate:c1', 'candidate:c2']);
+	});
+
+	it('survives a candidate the browser refuses', async () => {
+		const ev = events();
+		const link = new PeerLink('answerer', {}, ev);
+		link.acceptDescription({ type: 'offer', sdp: 'remote-offer' });
+		link.acceptCandidates([cand('bad'), cand('good')]);
+		await flush();
+		expect(FakePeerConnection.last.log).toContain('candidate:good');
+		expect(ev.error).not.toHaveBeenCalled();
+	});
+
+	it('ignores an answer when it has no offer outstanding', async () => {
+		const link = new PeerLink('offerer', {}, events());
+		link.acceptDescription({ type: 'answer', sdp: 'early' }); // before our offer is set
+		await flush();
+		expect(FakePeerConnection.last.log).toEqual(['local:offer']);
+		link.acceptDescription({ type: 'answer', sdp: 'remote-answer' });
+		await flush();
+		expect(FakePeerConnection.last.log).toEqual(['local:offer', 'remote:answer']);
+	});
+
+	it('reports a closed channel and a failed connection, but not after its own close()', () => {
+		const ev = events();
+		const link = new PeerLink('offerer', {}, ev);
+		const pc = FakePeerConnection.last;
+		pc.connectionState = 'failed';
+		pc.onconnectionstatechange?.();
+		expect(ev.closed).toHaveBeenCalledWith('connection-failed');
+		pc.channel.onclose?.();
+		expect(ev.closed).toHaveBeenCalledWith('channel-closed');
+		link.close();
+		link.close(); // idempotent
+		expect(pc.log.filter((l) => l === 'close')).toHaveLength(1);
+		expect(pc.channel.onclose).toBeNull();
+	});
+
+	it('sends only on an open channel', () => {
+		const link = new PeerLink('offerer', {}, events());
+		expect(link.send('x')).toBe(false);
+		FakePeerConnection.last.channel.readyState = 'open';
+		expect(link.send('x')).toBe(true);
+		expect(FakePeerConnection.last.channel.sent).toEqual(['x']);
+	});
+});
