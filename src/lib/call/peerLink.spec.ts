@@ -56,15 +56,15 @@ class FakePeerConnection {
 	}
 }
 
-function events(): PeerLinkEvents & { [K in keyof PeerLinkEvents]: ReturnType<typeof vi.fn> } {
+function events() {
 	return {
-		description: vi.fn(),
-		candidate: vi.fn(),
-		channelOpen: vi.fn(),
-		message: vi.fn(),
-		closed: vi.fn(),
-		error: vi.fn()
-	};
+		description: vi.fn<PeerLinkEvents['description']>(),
+		candidate: vi.fn<PeerLinkEvents['candidate']>(),
+		channelOpen: vi.fn<PeerLinkEvents['channelOpen']>(),
+		message: vi.fn<PeerLinkEvents['message']>(),
+		closed: vi.fn<PeerLinkEvents['closed']>(),
+		error: vi.fn<PeerLinkEvents['error']>()
+	} satisfies PeerLinkEvents;
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
