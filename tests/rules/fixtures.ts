@@ -1,0 +1,203 @@
+// Shared set-up for the Firestore rules suites: a rules test environment loaded with
+// firestore.rules, factories for the documents the matchmaker (Admin SDK) would write,
+// and the two assertions every grid cell uses.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+	assertFails,
+	assertSucceeds,
+	initializeTestEnvironment,
+	type RulesTestEnvironment
+} from '@firebase/rules-unit-testing';
+import {
+	doc,
+	Firestore,
+	serverTimestamp,
+	setDoc,
+	type DocumentData,
+	type FieldValue,
+	type WithFieldValue
+} from 'firebase/firestore';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import {
+	COLLECTIONS,
+	LIMITS,
+	type CallCreateWrite,
+	type CallStatus,
+	type CandidatesDoc,
+	type IceCandidateRecord,
+	type LobbyJoinWrite,
+	type LobbyMatchWrite,
+	type SessionDescriptionRecord
+} from '$shared/model';
+import { emulatorHosts, hostAndPort, PROJECT_ID } from '../support/emulators';
+
+export const ALICE = 'alice';
+export const BOB = 'bob';
+/** Signed in, but a member of nothing and the owner of nothing she is tested on. */
+export const MALLORY = 'mallory';
+export const CALL_ID = 'call-1';
+
+const RULES_FILE = fileURLToPath(new URL('../../firestore.rules', import.meta.url));
+
+export { COLLECTIONS, LIMITS };
+
+/** The Firestore instances one test talks to, each as a different caller. */
+export interface RulesFixture {
+	/** Firestore as the signed-in (anonymous) user `uid`. */
+	as(uid: string): Firestore;
+	/** Firestore with no signed-in user. */
+	signedOut(): Firestore;
+	/** Writes `data` at `path` as the Admin SDK would: rules off. */
+	seed(path: string, data: WithFieldValue<DocumentData>): Promise<void>;
+}
+
+/**
+ * Registers the environment's hooks in the calling `describe` (so a skipped suite never
+ * touches the emulator) and returns the fixture. Firestore is cleared before each test.
+ */
+export function useRulesFixture(): RulesFixture {
+	let env: RulesTestEnvironment | undefined;
+	const current = (): RulesTestEnvironment => {
+		if (!env) throw new Error('The rules test environment is not initialised yet');
+		return env;
+	};
+
+	beforeAll(async () => {
+		const hostPort = emulatorHosts.firestore;
+		if (!hostPort) throw new Error('FIRESTORE_EMULATOR_HOST is not set');
+		env = await initializeTestEnvironment({
+			projectId: PROJECT_ID,
+			firestore: {
+				rules: readFileSync(RULES_FILE, 'utf8'),
+				...hostAndPort(hostPort)
+			}
+		});
+	});
+	beforeEach(async () => {
+		await current().clearFirestore();
+	});
+	afterAll(async () => {
+		await env?.cleanup();
+	});
+
+	return {
+		as: (uid) => modular(current().authenticatedContext(uid).firestore()),
+		signedOut: () => modular(current().unauthenticatedContext().firestore()),
+		seed: (path, data) =>
+			current().withSecurityRulesDisabled(async (ctx) => {
+				await setDoc(doc(modular(ctx.firestore()), path), data);
+			})
+	};
+}
+
+/**
+ * rules-unit-testing hands out the compat Firestore, which wraps the modular instance the
+ * v9+ functions take (they unwrap it themselves at run time). Unwrap it here, checked,
+ * so the tests stay typed without a cast.
+ */
+function modular(compat: object): Firestore {
+	const delegate: unknown = Reflect.get(compat, '_delegate');
+	if (delegate instanceof Firestore) return delegate;
+	throw new Error('rules-unit-testing returned a Firestore without a modular delegate');
+}
+
+// -----------------------------------------------------------------------------------
+// Assertions. `assertSucceeds`/`assertFails` throw on the wrong outcome but are not
+// vitest assertions; wrapping them in `expect` satisfies `requireAssertions` and keeps
+// the rules' denial message in the failure output.
+
+/** The request must be allowed by the rules. */
+export async function expectAllowed(request: Promise<unknown>): Promise<void> {
+	await expect(assertSucceeds(request).then(() => 'allowed')).resolves.toBe('allowed');
+}
+
+/** The request must be refused with permission-denied. */
+export async function expectDenied(request: Promise<unknown>): Promise<void> {
+	await expect(assertFails(request).then(() => 'denied')).resolves.toBe('denied');
+}
+
+// -----------------------------------------------------------------------------------
+// Paths and document factories. Typed against model.ts, so a change to a document
+// shape breaks these fixtures at compile time rather than silently testing old shapes.
+
+export const paths = {
+	lobby: (uid: string) => `${COLLECTIONS.lobby}/${uid}`,
+	call: (callId = CALL_ID) => `${COLLECTIONS.calls}/${callId}`,
+	candidates: (uid: string, callId = CALL_ID) =>
+		`${COLLECTIONS.calls}/${callId}/${COLLECTIONS.candidates}/${uid}`
+};
+
+/** What a client writes to join the lobby. */
+export function waitingEntry(): LobbyJoinWrite<FieldValue> {
+	return { status: 'waiting', mode: 'text', joinedAt: serverTimestamp() };
+}
+
+/** A lobby entry after the matchmaker paired it. */
+export function matchedEntry(
+	callId = CALL_ID
+): Omit<LobbyJoinWrite<FieldValue>, 'status'> & LobbyMatchWrite<FieldValue> {
+	return { ...waitingEntry(), status: 'matched', callId, matchedAt: serverTimestamp() };
+}
+
+/** A live call between alice (the offerer) and bob, as the matchmaker creates it. */
+export function activeCall(): CallCreateWrite<FieldValue> {
+	return {
+		members: [ALICE, BOB],
+		offerer: ALICE,
+		mode: 'text',
+		status: 'active',
+		createdAt: serverTimestamp(),
+		offer: null,
+		answer: null,
+		endedBy: null,
+		endedAt: null
+	};
+}
+
+/** A call document at any point of its life, as the Admin SDK writes it. */
+export type CallSeed = Omit<CallCreateWrite<FieldValue>, 'status' | 'offer' | 'endedBy' | 'endedAt'> & {
+	status: CallStatus;
+	offer: SessionDescriptionRecord | null;
+	answer: SessionDescriptionRecord | null;
+	endedBy: string | null;
+	endedAt: FieldValue | null;
+};
+
+/** The same call once alice has published her offer. */
+export function offeredCall(): CallSeed {
+	return { ...activeCall(), offer: description('offer') };
+}
+
+/** The call after bob hung up. */
+export function endedCall(): CallSeed {
+	return { ...offeredCall(), status: 'ended', endedBy: BOB, endedAt: serverTimestamp() };
+}
+
+/** A session description whose sdp is `sdpChars` long. */
+export function description(
+	type: SessionDescriptionRecord['type'],
+	sdpChars = 200
+): SessionDescriptionRecord {
+	return { type, sdp: sdp(sdpChars) };
+}
+
+/** A syntactically plausible SDP body of exactly `chars` characters. */
+export function sdp(chars: number): string {
+	const head = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n';
+	return (head + 'a'.repeat(Math.max(0, chars - head.length))).slice(0, chars);
+}
+
+/** `count` distinct host candidates. */
+export function candidates(count: number): IceCandidateRecord[] {
+	return Array.from({ length: count }, (_, i) => ({
+		candidate: `candidate:${i} 1 udp 2122260223 192.0.2.${i % 250} ${50000 + i} typ host`,
+		sdpMid: '0',
+		sdpMLineIndex: 0,
+		usernameFragment: 'frag'
+	}));
+}
+
+export function candidatesDoc(count = 2): CandidatesDoc {
+	return { candidates: candidates(count) };
+}
