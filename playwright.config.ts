@@ -1,0 +1,31 @@
+import { defineConfig } from '@playwright/test';
+
+// End-to-end tests against the built app served by the Hosting emulator. `npm test` builds
+// `build/` and runs `playwright test` inside `firebase emulators:exec`; run alone, the tests
+// skip and say why. We use the system Chromium and never download browsers.
+export default defineConfig({
+	testDir: 'tests/e2e',
+	testMatch: '**/*.e2e.ts',
+	workers: 1,
+	fullyParallel: false,
+	retries: 0,
+	timeout: 60_000,
+	forbidOnly: Boolean(process.env.CI),
+	reporter: 'list',
+	use: {
+		baseURL: 'http://127.0.0.1:5050',
+		browserName: 'chromium',
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--disable-background-networking',
+				'--use-fake-ui-for-media-stream',
+				'--use-fake-device-for-media-stream'
+			]
+		}
+	}
+});
