@@ -60,8 +60,18 @@ export function firebaseClient(): Promise<FirebaseClient> {
 	return client;
 }
 
-/** The anonymous user, signing in on first use. No signup, no profile. */
-export async function signedInUser(auth: Auth): Promise<User> {
-	await auth.authStateReady();
-	return auth.currentUser ?? (await signInAnonymously(auth)).user;
+let signingIn: Promise<User> | null = null;
+
+/**
+ * The anonymous user, signing in on first use. No signup, no profile. Single-flight: the
+ * start page's prefetch and a quick press of Start must not create two anonymous users,
+ * or Firestore would hold one user's token while the session writes as the other.
+ */
+export function signedInUser(auth: Auth): Promise<User> {
+	signingIn ??= (async () => {
+		await auth.authStateReady();
+		return auth.currentUser ?? (await signInAnonymously(auth)).user;
+	})();
+	signingIn.catch(() => (signingIn = null));
+	return signingIn;
 }
