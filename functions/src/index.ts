@@ -1,9 +1,13 @@
 // Tangent's Cloud Functions (2nd gen). Each export is deployed as one function.
 import { logger } from 'firebase-functions/v2';
 import { onDocumentUpdated, onDocumentWritten } from 'firebase-functions/v2/firestore';
+import { onRequest } from 'firebase-functions/v2/https';
+import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { callConverter, db } from './firestore';
 import { cleanUpEndedCall } from './calls/cleanup';
+import { sweepStale } from './maintenance/sweep';
 import { matchSeeker } from './matching/matchmaker';
+import { countOnline } from './matching/online';
 
 /** Every write that leaves a lobby entry waiting looks for a partner for its owner. */
 export const matchmaker = onDocumentWritten({ document: 'lobby/{uid}', maxInstances: 100 }, async (event) => {
@@ -23,3 +27,24 @@ export const callCleanup = onDocumentUpdated('calls/{callId}', async (event) => 
 	await cleanUpEndedCall(db(), event.params.callId, call);
 	logger.info('callCleanup', { callId: event.params.callId, endedBy: call.endedBy });
 });
+
+/** Removes what vanished pages left: silent lobby entries, abandoned calls, old records. */
+export const sweep = onSchedule('every 5 minutes', async () => {
+	const report = await sweepStale(db(), Date.now());
+	logger.info('sweep', { ...report });
+});
+
+/**
+ * GET /api/online (a Hosting rewrite): the online counter for the start page. The CDN
+ * serves one answer to everyone for 30 s, so its cost does not grow with the audience.
+ */
+export const onlineCount = onRequest({ cors: false, maxInstances: 10 }, async (req, res) => {
+	if (req.method !== 'GET') {
+		res.set('Allow', 'GET').status(405).json({ error: 'Use GET.' });
+		return;
+	}
+	const count = await countOnline(db(), Date.now());
+	res.set('Cache-Control', 'public, max-age=15, s-maxage=30').json(count);
+});
+
+export { iceServers } from './ice/iceServers';

@@ -7,6 +7,8 @@ export const USER_ERRORS = {
 	refused: 'The server refused that request. Reload the page; if it keeps happening, try again later.',
 	'connection-failed':
 		'Could not connect to the stranger (a firewall may be blocking it). Press New chat to meet someone else.',
+'relay-unavailable':
+		"Hide my IP needs a relay server, and none is available right now. Turn Hide my IP off to connect directly, or try again later.",
 	'bad-data': 'Received something we could not understand. Press New chat to try again.',
 	unknown: 'Something went wrong. Press New chat to try again.'
 } as const;

@@ -29,8 +29,8 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'signaling through the
 				}, reject);
 			});
 		const ids = Promise.all([callIdOf(a!), callIdOf(b!)]);
-		await joinLobby(a!.db, a!.uid, 'text');
-		await joinLobby(b!.db, b!.uid, 'text');
+		await joinLobby(a!.db, a!.uid, { mode: 'text' });
+		await joinLobby(b!.db, b!.uid, { mode: 'text' });
 		const [idA, idB] = await ids;
 		expect(idA).toBe(idB);
 		const call = parseCallDoc(`calls/${idA}`, (await adminDb().doc(`calls/${idA}`).get()).data() ?? {});

@@ -1,78 +1,18 @@
 // Two strangers meet and text, in two separate browser contexts (separate storage, so two
 // anonymous users) against the built app on the Hosting emulator.
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { clearFirestore } from '../support/admin';
-
-const emulatorsRunning = Boolean(process.env.FIRESTORE_EMULATOR_HOST);
-const SKIP_REASON =
-	'the Firebase emulators (and the Hosting emulator serving build/) are not running; ' +
-	'run the end-to-end tests through `npm test`.';
-if (!emulatorsRunning) console.warn(`\n⚠️  SKIPPED text-chat e2e: ${SKIP_REASON}\n`);
-
-const CONNECT_TIMEOUT = 20_000;
-
-interface Visitor {
-	name: string;
-	context: BrowserContext;
-	page: Page;
-	/** Uncaught exceptions in the page; a healthy chat has none. */
-	errors: Error[];
-	/** The page's console, printed when a test fails. */
-	console: string[];
-}
-
-async function visitor(browser: Browser, name: string): Promise<Visitor> {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	const v: Visitor = { name, context, page, errors: [], console: [] };
-	page.on('pageerror', (error) => v.errors.push(error));
-	page.on('console', (message) => v.console.push(`[${message.type()}] ${message.text()}`));
-	return v;
-}
-
-/** Opens the start page and presses Start. */
-async function start({ page }: Visitor): Promise<void> {
-	await page.goto('/');
-	await page.getByRole('button', { name: 'Start' }).click();
-	await expect(page).toHaveURL(/\/chat\?mode=text$/);
-}
-
-async function say({ page }: Visitor, text: string): Promise<void> {
-	const composer = page.getByTestId('composer');
-	await composer.fill(text);
-	await composer.press('Enter');
-	await expect(composer).toHaveValue('');
-}
-
-function lines({ page }: Visitor, from: 'you' | 'stranger') {
-	return page.locator(`[data-testid="message"][data-from="${from}"]`);
-}
+import { expect, test } from '@playwright/test';
+import { expectStatus, lines, say, start, strangersSuite } from './support';
 
 test.describe('text chat', () => {
-	test.skip(!emulatorsRunning, SKIP_REASON);
-	// Earlier suites share this emulator: a waiting lobby entry they left would be matched.
-	test.beforeEach(clearFirestore);
-
-	const opened: Visitor[] = [];
-	test.afterEach(async ({}, testInfo) => {
-		for (const v of opened.splice(0)) {
-			if (testInfo.status !== testInfo.expectedStatus && v.console.length > 0) {
-				console.log(`--- browser console of ${v.name} ---\n${v.console.join('\n')}`);
-			}
-			await v.context.close();
-		}
-	});
+	const { visitor } = strangersSuite('text chat');
 
 	test('two strangers connect, talk, and one leaves', async ({ browser }) => {
 		const a = await visitor(browser, 'A');
 		const b = await visitor(browser, 'B');
-		opened.push(a, b);
 
 		await Promise.all([start(a), start(b)]);
 		for (const v of [a, b]) {
-			await expect(v.page.getByTestId('status')).toHaveText('Connected — say hi!', {
-				timeout: CONNECT_TIMEOUT
-			});
+			await expectStatus(v, 'Connected — say hi!');
 			await expect(v.page.getByTestId('composer')).toBeEnabled();
 		}
 
@@ -97,16 +37,15 @@ test.describe('text chat', () => {
 		await a.page.getByTestId('stop').click();
 		await expect(a.page.getByRole('button', { name: 'Start' })).toBeVisible();
 
-		await expect(b.page.getByTestId('status')).toHaveText('Stranger has left', { timeout: 10_000 });
+		// The partner learns it at once (a goodbye over the data channel), well within 2 s.
+		await expectStatus(b, 'Stranger has left', 2_000);
 		await expect(b.page.getByTestId('next')).toHaveText('New chat');
 		await expect(b.page.getByRole('link', { name: 'Home' })).toBeVisible();
 		await expect(b.page.getByTestId('composer')).toBeDisabled();
 
 		// No dead end: New chat searches again.
 		await b.page.getByTestId('next').click();
-		await expect(b.page.getByTestId('status')).toHaveText('Looking for someone…', {
-			timeout: CONNECT_TIMEOUT
-		});
+		await expectStatus(b, 'Looking for someone…');
 		await expect(lines(b, 'stranger')).toHaveCount(0);
 		await b.page.getByTestId('stop').click();
 		await expect(b.page.getByRole('button', { name: 'Start' })).toBeVisible();
@@ -119,12 +58,9 @@ test.describe('text chat', () => {
 		browser
 	}) => {
 		const v = await visitor(browser, 'solo');
-		opened.push(v);
 
 		await start(v);
-		await expect(v.page.getByTestId('status')).toHaveText('Looking for someone…', {
-			timeout: CONNECT_TIMEOUT
-		});
+		await expectStatus(v, 'Looking for someone…');
 		await expect(v.page.getByTestId('composer')).toBeDisabled();
 		await expect(v.page.getByTestId('next')).toHaveText('Next');
 

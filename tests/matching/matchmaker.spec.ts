@@ -46,7 +46,7 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matchmaker on the emu
 		await Promise.all(
 			users.map(async (u, i) => {
 				await new Promise((r) => setTimeout(r, i * 10)); // spread over ~1 s
-				await joinLobby(u.db, u.uid, 'text');
+				await joinLobby(u.db, u.uid, { mode: 'text' });
 			})
 		);
 		const callIds = await Promise.all(matched);
@@ -75,9 +75,9 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matchmaker on the emu
 
 	it('never matches a user who left the lobby before a partner arrived', async () => {
 		const [leaver, newcomer, third] = (users = await Promise.all([createUser('leaver'), createUser('newcomer'), createUser('third')]));
-		await joinLobby(leaver!.db, leaver!.uid, 'text');
+		await joinLobby(leaver!.db, leaver!.uid, { mode: 'text' });
 		await leaveLobby(leaver!.db, leaver!.uid);
-		await joinLobby(newcomer!.db, newcomer!.uid, 'text');
+		await joinLobby(newcomer!.db, newcomer!.uid, { mode: 'text' });
 
 		// The newcomer stays alone: give the matchmaker time to (wrongly) act.
 		await new Promise((r) => setTimeout(r, 2_000));
@@ -87,7 +87,7 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matchmaker on the emu
 
 		// And is matched with the next person who really is there.
 		const joined = callIdOf(third!, 15_000);
-		await joinLobby(third!.db, third!.uid, 'text');
+		await joinLobby(third!.db, third!.uid, { mode: 'text' });
 		const callId = await joined;
 		const call = await adminDb().doc(`calls/${callId}`).get();
 		expect([...(call.get('members') as string[])].sort()).toEqual([newcomer!.uid, third!.uid].sort());
@@ -95,8 +95,8 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matchmaker on the emu
 
 	it('does not match a user with themselves, even when they rejoin', async () => {
 		const [alone] = (users = [await createUser('alone')]);
-		await joinLobby(alone!.db, alone!.uid, 'text');
-		await joinLobby(alone!.db, alone!.uid, 'text');
+		await joinLobby(alone!.db, alone!.uid, { mode: 'text' });
+		await joinLobby(alone!.db, alone!.uid, { mode: 'text' });
 		await new Promise((r) => setTimeout(r, 1_500));
 		expect((await adminDb().collection('calls').get()).size).toBe(0);
 		await waitFor('entry still waiting', async () =>

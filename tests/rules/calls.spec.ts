@@ -28,6 +28,7 @@ import {
 	MALLORY,
 	offeredCall,
 	paths,
+	sweptCall,
 	useRulesFixture
 } from './fixtures';
 
@@ -50,6 +51,11 @@ describeWithEmulators(['firestore'], 'calls/{callId} rules', () => {
 		it('a member reads the call after it ended → allowed', async () => {
 			await fx.seed(paths.call(), endedCall());
 			await expectAllowed(getDoc(callAs(ALICE)));
+		});
+
+		it('a member reads a call the sweeper ended (endedBy null) → allowed', async () => {
+			await fx.seed(paths.call(), sweptCall());
+			await expectAllowed(getDoc(callAs(BOB)));
 		});
 
 		it('signed out → denied', async () => {
@@ -278,6 +284,11 @@ describeWithEmulators(['firestore'], 'calls/{callId} rules', () => {
 			await fx.seed(paths.call(), endedCall());
 			await expectDenied(updateDoc(callAs(ALICE), endCall(ALICE)));
 		});
+
+		it('ending a call the sweeper already ended → denied', async () => {
+			await fx.seed(paths.call(), sweptCall());
+			await expectDenied(updateDoc(callAs(ALICE), endCall(ALICE)));
+		});
 	});
 
 	describe('update: everything else', () => {
@@ -289,6 +300,16 @@ describeWithEmulators(['firestore'], 'calls/{callId} rules', () => {
 		it('forged: the answerer makes themself the offerer → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
 			await expectDenied(updateDoc(callAs(BOB), { offerer: BOB }));
+		});
+
+		it('forged: a member rewrites commonInterests → denied', async () => {
+			await fx.seed(paths.call(), { ...activeCall(), commonInterests: ['music'] });
+			await expectDenied(updateDoc(callAs(ALICE), { commonInterests: ['music', 'chess'] }));
+		});
+
+		it('forged: the offerer rewrites commonInterests in the same write as the offer → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(updateDoc(callAs(ALICE), { offer: description('offer'), commonInterests: ['chess'] }));
 		});
 
 		it('forged: a member changes the mode → denied', async () => {

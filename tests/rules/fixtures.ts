@@ -20,12 +20,15 @@ import {
 } from 'firebase/firestore';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import {
+	CHAT_MODES,
 	COLLECTIONS,
 	LIMITS,
+	PATIENCE,
 	type CallCreateWrite,
 	type CallStatus,
 	type CandidatesDoc,
 	type IceCandidateRecord,
+	type LobbyHeartbeatWrite,
 	type LobbyJoinWrite,
 	type LobbyMatchWrite,
 	type SessionDescriptionRecord
@@ -40,7 +43,7 @@ export const CALL_ID = 'call-1';
 
 const RULES_FILE = fileURLToPath(new URL('../../firestore.rules', import.meta.url));
 
-export { COLLECTIONS, LIMITS };
+export { CHAT_MODES, COLLECTIONS, LIMITS, PATIENCE };
 
 /** The Firestore instances one test talks to, each as a different caller. */
 export interface RulesFixture {
@@ -128,16 +131,45 @@ export const paths = {
 		`${COLLECTIONS.calls}/${callId}/${COLLECTIONS.candidates}/${uid}`
 };
 
-/** What a client writes to join the lobby. */
-export function waitingEntry(): LobbyJoinWrite<FieldValue> {
-	return { status: 'waiting', mode: 'text', joinedAt: serverTimestamp() };
+/** The choices a user makes on joining; the rest of the entry is fixed or the server's. */
+export type LobbyChoices = Partial<Pick<LobbyJoinWrite<FieldValue>, 'mode' | 'interests' | 'language'>>;
+
+/** What a client writes to join the lobby (a text chat with no interests, any language). */
+export function waitingEntry(choices: LobbyChoices = {}): LobbyJoinWrite<FieldValue> {
+	return {
+		status: 'waiting',
+		mode: 'text',
+		interests: [],
+		language: null,
+		patience: PATIENCE.fresh,
+		joinedAt: serverTimestamp(),
+		heartbeatAt: serverTimestamp(),
+		...choices
+	};
 }
 
-/** A lobby entry after the matchmaker paired it. */
+/** A waiting entry as stored after some heartbeats have raised its patience. */
+export type WaitedEntry = Omit<LobbyJoinWrite<FieldValue>, 'patience'> & LobbyHeartbeatWrite<FieldValue>;
+
+export function waitedEntry(patience: number): WaitedEntry {
+	return { ...waitingEntry(), patience };
+}
+
+/** What a waiting page writes every LOBBY_HEARTBEAT_MS. */
+export function heartbeat(patience: number): LobbyHeartbeatWrite<FieldValue> {
+	return { heartbeatAt: serverTimestamp(), patience };
+}
+
+/** A lobby entry after the matchmaker paired it (having waited long enough to be patient). */
 export function matchedEntry(
 	callId = CALL_ID
-): Omit<LobbyJoinWrite<FieldValue>, 'status'> & LobbyMatchWrite<FieldValue> {
-	return { ...waitingEntry(), status: 'matched', callId, matchedAt: serverTimestamp() };
+): Omit<WaitedEntry, 'status'> & LobbyMatchWrite<FieldValue> {
+	return {
+		...waitedEntry(PATIENCE.acceptsStrangers),
+		status: 'matched',
+		callId,
+		matchedAt: serverTimestamp()
+	};
 }
 
 /** A live call between alice (the offerer) and bob, as the matchmaker creates it. */
@@ -146,6 +178,7 @@ export function activeCall(): CallCreateWrite<FieldValue> {
 		members: [ALICE, BOB],
 		offerer: ALICE,
 		mode: 'text',
+		commonInterests: [],
 		status: 'active',
 		createdAt: serverTimestamp(),
 		offer: null,
@@ -172,6 +205,11 @@ export function offeredCall(): CallSeed {
 /** The call after bob hung up. */
 export function endedCall(): CallSeed {
 	return { ...offeredCall(), status: 'ended', endedBy: BOB, endedAt: serverTimestamp() };
+}
+
+/** The call after the sweeper (Admin SDK) ended it as abandoned: nobody hung up. */
+export function sweptCall(): CallSeed {
+	return { ...offeredCall(), status: 'ended', endedBy: null, endedAt: serverTimestamp() };
 }
 
 /** A session description whose sdp is `sdpChars` long. */

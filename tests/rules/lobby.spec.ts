@@ -1,31 +1,43 @@
-// lobby/{uid}: the owner joins (a fresh `waiting` entry stamped by the server), reads
-// their own entry and leaves; only the matchmaker (Admin SDK) may mark it `matched`.
+// lobby/{uid}: the owner joins (a fresh `waiting` entry stamped by the server), beats
+// while waiting (heartbeatAt, rising patience), reads their own entry and leaves; only
+// the matchmaker (Admin SDK) may mark it `matched`.
 import {
 	collection,
 	deleteDoc,
+	deleteField,
 	doc,
 	getDoc,
 	getDocs,
 	query,
+	serverTimestamp,
 	setDoc,
 	Timestamp,
 	updateDoc,
 	where
 } from 'firebase/firestore';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { isInterest, normalizeInterests, normalizeLanguage } from '$shared/model';
 import { describeWithEmulators } from '../support/emulators';
 import {
 	ALICE,
 	CALL_ID,
+	CHAT_MODES,
 	COLLECTIONS,
 	expectAllowed,
 	expectDenied,
+	heartbeat,
+	LIMITS,
 	MALLORY,
 	matchedEntry,
+	PATIENCE,
 	paths,
 	useRulesFixture,
+	waitedEntry,
 	waitingEntry
 } from './fixtures';
+
+/** `count` distinct valid interests. */
+const interests = (count: number) => Array.from({ length: count }, (_, i) => `interest ${i}`);
 
 describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 	const fx = useRulesFixture();
@@ -74,6 +86,42 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 			await expectAllowed(setDoc(aliceEntry(), waitingEntry()));
 		});
 
+		for (const mode of CHAT_MODES) {
+			it(`owner joins a ${mode} chat → allowed`, async () => {
+				await expectAllowed(setDoc(aliceEntry(), waitingEntry({ mode })));
+			});
+		}
+
+		it(`owner joins with ${LIMITS.interestsPerUser} interests and a language → allowed`, async () => {
+			const entry = waitingEntry({ interests: interests(LIMITS.interestsPerUser), language: 'en' });
+			await expectAllowed(setDoc(aliceEntry(), entry));
+		});
+
+		it('interests in other scripts, with digits, spaces and hyphens → allowed', async () => {
+			const entry = waitingEntry({ interests: ['café', '音楽', 'board games', 'k-pop', '90s'] });
+			await expectAllowed(setDoc(aliceEntry(), entry));
+		});
+
+		it('an interest in a script with combining marks (Devanagari) → allowed', async () => {
+			const [hindi] = normalizeInterests(['हिन्दी']);
+			expect(hindi).toBe('हिन्दी');
+			await expectAllowed(setDoc(aliceEntry(), waitingEntry({ interests: [hindi!] })));
+		});
+
+		it(`an interest of exactly ${LIMITS.interestMaxChars} chars → allowed`, async () => {
+			const entry = waitingEntry({ interests: ['x'.repeat(LIMITS.interestMaxChars)] });
+			await expectAllowed(setDoc(aliceEntry(), entry));
+		});
+
+		it(`an interest of ${LIMITS.interestMaxChars} non-ASCII chars (counted as chars, not bytes) → allowed`, async () => {
+			const entry = waitingEntry({ interests: ['é'.repeat(LIMITS.interestMaxChars), '楽'.repeat(LIMITS.interestMaxChars)] });
+			await expectAllowed(setDoc(aliceEntry(), entry));
+		});
+
+		it('a three-letter language code → allowed', async () => {
+			await expectAllowed(setDoc(aliceEntry(), waitingEntry({ language: 'deu' })));
+		});
+
 		it('signed out → denied', async () => {
 			await expectDenied(setDoc(aliceEntry(fx.signedOut()), waitingEntry()));
 		});
@@ -98,33 +146,115 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), joinedAt: Timestamp.fromMillis(0) }));
 		});
 
+		it('forged: a client-chosen heartbeatAt instead of serverTimestamp → denied', async () => {
+			const future = Timestamp.fromMillis(Date.now() + 3_600_000);
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), heartbeatAt: future }));
+		});
+
+		it(`forged: joining already patient (patience ${PATIENCE.acceptsStrangers}) → denied`, async () => {
+			await expectDenied(setDoc(aliceEntry(), waitedEntry(PATIENCE.acceptsStrangers)));
+		});
+
 		it('wrong type: mode 42 → denied', async () => {
 			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), mode: 42 }));
 		});
 
-		it("unknown mode 'video' → denied", async () => {
-			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), mode: 'video' }));
+		it("unknown mode 'telepathy' → denied", async () => {
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), mode: 'telepathy' }));
 		});
 
 		it('missing field: no mode → denied', async () => {
-			const { status, joinedAt } = waitingEntry();
-			await expectDenied(setDoc(aliceEntry(), { status, joinedAt }));
+			const { mode: _mode, ...rest } = waitingEntry();
+			await expectDenied(setDoc(aliceEntry(), rest));
+		});
+
+		it('missing field: no interests → denied', async () => {
+			const { interests: _interests, ...rest } = waitingEntry();
+			await expectDenied(setDoc(aliceEntry(), rest));
+		});
+
+		it('missing field: no heartbeatAt → denied', async () => {
+			const { heartbeatAt: _heartbeatAt, ...rest } = waitingEntry();
+			await expectDenied(setDoc(aliceEntry(), rest));
 		});
 
 		it('unknown extra field → denied', async () => {
 			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), nickname: 'alice' }));
 		});
+
+		it("wrong type: interests a string ('music') → denied", async () => {
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), interests: 'music' }));
+		});
+
+		it('wrong type: interests holding a number → denied', async () => {
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), interests: ['music', 42] }));
+		});
+
+		it(`too many: ${LIMITS.interestsPerUser + 1} interests → denied`, async () => {
+			const entry = waitingEntry({ interests: interests(LIMITS.interestsPerUser + 1) });
+			await expectDenied(setDoc(aliceEntry(), entry));
+		});
+
+		it(`oversized: an interest of ${LIMITS.interestMaxChars + 1} chars → denied`, async () => {
+			const entry = waitingEntry({ interests: ['x'.repeat(LIMITS.interestMaxChars + 1)] });
+			await expectDenied(setDoc(aliceEntry(), entry));
+		});
+
+		it(`oversized: an interest of ${LIMITS.interestMaxChars + 1} chars in the last slot → denied`, async () => {
+			const tags = [...interests(LIMITS.interestsPerUser - 1), 'x'.repeat(LIMITS.interestMaxChars + 1)];
+			await expectDenied(setDoc(aliceEntry(), waitingEntry({ interests: tags })));
+		});
+
+		it("upper case: the interest 'Music' → denied", async () => {
+			await expectDenied(setDoc(aliceEntry(), waitingEntry({ interests: ['Music'] })));
+		});
+
+		it('wrong type: the same interest twice → denied', async () => {
+			await expectDenied(setDoc(aliceEntry(), waitingEntry({ interests: ['music', 'music'] })));
+		});
+
+		it("punctuation: the interest '#music' → denied", async () => {
+			await expectDenied(setDoc(aliceEntry(), waitingEntry({ interests: ['#music'] })));
+		});
+
+		it('an empty interest → denied', async () => {
+			await expectDenied(setDoc(aliceEntry(), waitingEntry({ interests: ['music', ''] })));
+		});
+
+		it("an interest with a trailing space ('music ') → denied", async () => {
+			await expectDenied(setDoc(aliceEntry(), waitingEntry({ interests: ['music '] })));
+		});
+
+		it("an interest with a leading hyphen ('-music') → denied", async () => {
+			await expectDenied(setDoc(aliceEntry(), waitingEntry({ interests: ['-music'] })));
+		});
+
+		it("language 'english' → denied", async () => {
+			await expectDenied(setDoc(aliceEntry(), waitingEntry({ language: 'english' })));
+		});
+
+		it("language 'EN' → denied", async () => {
+			await expectDenied(setDoc(aliceEntry(), waitingEntry({ language: 'EN' })));
+		});
+
+		it('wrong type: language 42 → denied', async () => {
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), language: 42 }));
+		});
+
+		it('wrong type: patience 0.5 → denied', async () => {
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), patience: 0.5 }));
+		});
 	});
 
-	describe('update', () => {
+	describe('update: join again', () => {
 		it('owner replaces a matched entry with a fresh waiting one ("New chat") → allowed', async () => {
 			await fx.seed(paths.lobby(ALICE), matchedEntry());
 			await expectAllowed(setDoc(aliceEntry(), waitingEntry()));
 		});
 
-		it('owner rejoins while waiting → allowed', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectAllowed(setDoc(aliceEntry(), waitingEntry()));
+		it('owner rejoins while waiting, with another mode and interests → allowed', async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry(PATIENCE.acceptsRecentPartners));
+			await expectAllowed(setDoc(aliceEntry(), waitingEntry({ mode: 'video', interests: ['chess'] })));
 		});
 
 		it('signed out → denied', async () => {
@@ -157,15 +287,174 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 			await expectDenied(updateDoc(aliceEntry(), { mode: 'text' }));
 		});
 
+		it('forged: "New chat" keeping the old patience → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), matchedEntry());
+			await expectDenied(setDoc(aliceEntry(), waitedEntry(PATIENCE.acceptsStrangers)));
+		});
+
 		it('wrong type: mode 42 → denied', async () => {
 			await fx.seed(paths.lobby(ALICE), waitingEntry());
 			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), mode: 42 }));
+		});
+
+		it("wrong type: interests a string ('music') → denied", async () => {
+			await fx.seed(paths.lobby(ALICE), matchedEntry());
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), interests: 'music' }));
+		});
+	});
+
+	describe('update: heartbeat', () => {
+		it('owner beats without raising patience → allowed', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectAllowed(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.fresh) }));
+		});
+
+		it(`owner beats and raises patience ${PATIENCE.fresh} → ${PATIENCE.acceptsStrangers} → allowed`, async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectAllowed(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsStrangers) }));
+		});
+
+		it(`owner beats and raises patience to the maximum, ${PATIENCE.acceptsRecentPartners} → allowed`, async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry(PATIENCE.acceptsStrangers));
+			await expectAllowed(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsRecentPartners) }));
+		});
+
+		it('owner refreshes heartbeatAt alone → allowed', async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry(PATIENCE.acceptsStrangers));
+			await expectAllowed(updateDoc(aliceEntry(), { heartbeatAt: serverTimestamp() }));
+		});
+
+		it('signed out → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(fx.signedOut()), { ...heartbeat(PATIENCE.fresh) }));
+		});
+
+		it("another user beats for alice's entry → denied", async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(fx.as(MALLORY)), { ...heartbeat(PATIENCE.acceptsStrangers) }));
+		});
+
+		it('a heartbeat on a matched entry → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), matchedEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsRecentPartners) }));
+		});
+
+		it(`lowering patience ${PATIENCE.acceptsRecentPartners} → ${PATIENCE.acceptsStrangers} → denied`, async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry(PATIENCE.acceptsRecentPartners));
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsStrangers) }));
+		});
+
+		it(`patience beyond the maximum (${PATIENCE.acceptsRecentPartners + 1}) → denied`, async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry(PATIENCE.acceptsRecentPartners));
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsRecentPartners + 1) }));
+		});
+
+		it('wrong type: patience 1.5 → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(1.5) }));
+		});
+
+		it("wrong type: patience '2' → denied", async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(), { heartbeatAt: serverTimestamp(), patience: '2' }));
+		});
+
+		it('forged: a client-chosen heartbeatAt in the future → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			const future = Timestamp.fromMillis(Date.now() + 3_600_000);
+			await expectDenied(updateDoc(aliceEntry(), { heartbeatAt: future, patience: PATIENCE.fresh }));
+		});
+
+		it('raising patience without refreshing heartbeatAt → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(), { patience: PATIENCE.acceptsStrangers }));
+		});
+
+		it('removing patience → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(), { heartbeatAt: serverTimestamp(), patience: deleteField() }));
+		});
+
+		it("forged: a heartbeat that also sets status 'matched' and a callId → denied", async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			const beat = { ...heartbeat(PATIENCE.acceptsStrangers), status: 'matched', callId: CALL_ID };
+			await expectDenied(updateDoc(aliceEntry(), beat));
+		});
+
+		it('forged: a heartbeat that also sets a callId → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsStrangers), callId: CALL_ID }));
+		});
+
+		it('a heartbeat that also changes the mode → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsStrangers), mode: 'video' }));
+		});
+
+		it('a heartbeat that also changes the interests → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			const beat = { ...heartbeat(PATIENCE.acceptsStrangers), interests: ['music'] };
+			await expectDenied(updateDoc(aliceEntry(), beat));
+		});
+
+		it('a heartbeat that also changes the language → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsStrangers), language: 'en' }));
+		});
+
+		it('forged: a heartbeat that also moves joinedAt → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			const beat = { ...heartbeat(PATIENCE.acceptsStrangers), joinedAt: Timestamp.fromMillis(0) };
+			await expectDenied(updateDoc(aliceEntry(), beat));
+		});
+
+		it('unknown extra field alongside a heartbeat → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.fresh), nickname: 'alice' }));
+		});
+	});
+
+	describe('client normalisation agrees with the rules', () => {
+		// Messy input as people type it; whatever normalizeInterests keeps must be accepted.
+		const messy: [string, string[]][] = [
+			['hashtags, spacing, accents, CJK', ['#Music', ' board  games ', 'Café', '音楽', 'a-b']],
+			['over-long, punctuation, numerals', ['x'.repeat(40), 'K-Pop!!', '--rock--', 'Ⅻ', 'ÉCOLE']],
+			['case folding', ['Straße', 'ΣΟΦΙΑ', 'İstanbul', 'ﬁlm', 'Ｆｕｌｌｗｉｄｔｈ']],
+			['other scripts', ['Русский рок', 'العربية', 'हिन्दी', '한국 영화', 'שחמט']],
+			// Astral letters are two UTF-16 units each: the 24-unit cut must not split one.
+			['astral letters, commas, emoji', ['𠀀𠀁'.repeat(8), 'music, #games', '🎸 guitar', '１２３']]
+		];
+
+		for (const [name, raw] of messy) {
+			it(`normalizeInterests(${name}) → join allowed`, async () => {
+				const tags = normalizeInterests(raw);
+				expect(tags.length).toBeGreaterThan(0);
+				expect(tags.every(isInterest)).toBe(true);
+				await expectAllowed(setDoc(aliceEntry(), waitingEntry({ interests: tags })));
+			});
+		}
+
+		it('the exact output for the issue #3 example → join allowed', async () => {
+			const tags = normalizeInterests(['#Music', ' board  games ', 'Café', '音楽', 'a-b', 'x'.repeat(40)]);
+			expect(tags).toEqual(['music', 'board games', 'café', '音楽', 'a-b']);
+			await expectAllowed(setDoc(aliceEntry(), waitingEntry({ interests: tags })));
+		});
+
+		it('normalizeLanguage(...) outputs → join allowed', async () => {
+			for (const raw of [' EN ', 'deu', 'english', '', null, undefined]) {
+				await expectAllowed(setDoc(aliceEntry(), waitingEntry({ language: normalizeLanguage(raw) })));
+			}
 		});
 	});
 
 	describe('delete', () => {
 		it('owner leaves the lobby → allowed', async () => {
 			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectAllowed(deleteDoc(aliceEntry()));
+		});
+
+		it('owner leaves after being matched → allowed', async () => {
+			await fx.seed(paths.lobby(ALICE), matchedEntry());
 			await expectAllowed(deleteDoc(aliceEntry()));
 		});
 

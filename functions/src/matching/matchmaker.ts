@@ -5,7 +5,7 @@
 // after leaving. Of two people who join at the same moment, the one whose write commits
 // later queries after the earlier one's commit, so at least one of their runs sees the
 // other; a run keeps trying until it pairs, is paired by someone else, or sees nobody.
-import { FieldValue, type Firestore, type Transaction } from 'firebase-admin/firestore';
+import { FieldValue, Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { logger } from 'firebase-functions/v2';
 import { callsCollection, lobbyCollection } from '../firestore';
 import {
@@ -15,15 +15,24 @@ import {
 	type LobbyEntry,
 	type LobbyMatchWrite
 } from '../shared/model';
-import { candidateOrder, canMatch, chooseOfferer, type LobbyPerson } from './policy';
+import {
+	candidateOrder,
+	chooseOfferer,
+	commonInterests,
+	matchKind,
+	type LobbyPerson,
+	type MatchContext
+} from './policy';
 
 /** How many of the oldest waiting entries a run considers at once. */
 export const CANDIDATE_WINDOW = 20;
-/** Re-query rounds before giving up; a later join or the next round will pick the seeker up. */
+/** Re-query rounds before giving up; the seeker's next heartbeat runs the matchmaker again. */
 const MAX_ROUNDS = 10;
+/** Someone you met within this long is matched with you again only after a longer wait. */
+export const REMATCH_COOLDOWN_MS = 5 * 60_000;
 
 export type PairOutcome =
-	| { kind: 'paired'; callId: string; partner: string }
+	| { kind: 'paired'; callId: string; partner: string; commonInterests: string[] }
 	| { kind: 'seeker-unavailable' }
 	| { kind: 'candidate-unavailable' };
 
@@ -31,6 +40,7 @@ export interface MatchReport {
 	outcome: 'paired' | 'not-waiting' | 'nobody-waiting' | 'gave-up';
 	callId?: string;
 	partner?: string;
+	commonInterests?: string[];
 	/** Transaction bodies run: one per try, plus one per retry the SDK made on contention. */
 	transactionAttempts: number;
 	candidatesTried: number;
@@ -38,7 +48,8 @@ export interface MatchReport {
 }
 
 function person(uid: string, entry: LobbyEntry): LobbyPerson {
-	return { uid, mode: entry.mode, status: entry.status, joinedAtMs: entry.joinedAtMs };
+	const { mode, language, interests, patience, status, joinedAtMs, heartbeatAtMs } = entry;
+	return { uid, mode, language, interests, patience, status, joinedAtMs, heartbeatAtMs };
 }
 
 /** The transaction body: re-read both entries, and pair them only if both still may be. */
@@ -46,7 +57,8 @@ export async function pairInTransaction(
 	tx: Transaction,
 	firestore: Firestore,
 	seekerUid: string,
-	candidateUid: string
+	candidateUid: string,
+	ctx: MatchContext
 ): Promise<PairOutcome> {
 	const lobby = lobbyCollection(firestore);
 	// Lock both entries in uid order, so two runs racing for the same pair cannot deadlock.
@@ -59,7 +71,8 @@ export async function pairInTransaction(
 	if (!candidateEntry) return { kind: 'candidate-unavailable' };
 	const seeker = person(seekerUid, seekerEntry);
 	const candidate = person(candidateUid, candidateEntry);
-	if (!canMatch(seeker, candidate)) return { kind: 'candidate-unavailable' };
+	if (!matchKind(seeker, candidate, ctx)) return { kind: 'candidate-unavailable' };
+	const shared = commonInterests(seeker, candidate);
 
 	const callRef = callsCollection(firestore).doc();
 	const now = FieldValue.serverTimestamp();
@@ -67,6 +80,7 @@ export async function pairInTransaction(
 		members: [candidateUid, seekerUid],
 		offerer: chooseOfferer(seeker, candidate),
 		mode: seeker.mode,
+		commonInterests: shared,
 		status: 'active',
 		createdAt: now,
 		offer: null,
@@ -79,18 +93,27 @@ export async function pairInTransaction(
 	tx.create(firestore.collection(COLLECTIONS.calls).doc(callRef.id), call);
 	tx.update(rawLobby.doc(seekerUid), { ...matched });
 	tx.update(rawLobby.doc(candidateUid), { ...matched });
-	return { kind: 'paired', callId: callRef.id, partner: candidateUid };
+	return { kind: 'paired', callId: callRef.id, partner: candidateUid, commonInterests: shared };
 }
 
-/** The oldest waiting entries in the seeker's mode; malformed ones are logged and passed over. */
-async function waitingWindow(firestore: Firestore, mode: LobbyEntry['mode']): Promise<LobbyPerson[]> {
-	const snap = await lobbyCollection(firestore)
+/**
+ * The oldest waiting entries in the seeker's pool (mode and language) and, when the seeker
+ * listed interests, the oldest of those sharing one, which may be further back in line.
+ * Malformed entries are logged and passed over.
+ */
+async function candidatesFor(firestore: Firestore, seeker: LobbyPerson): Promise<LobbyPerson[]> {
+	const pool = lobbyCollection(firestore)
 		.where('status', '==', 'waiting')
-		.where('mode', '==', mode)
-		.orderBy('joinedAt')
-		.limit(CANDIDATE_WINDOW)
-		.get();
-	return snap.docs.flatMap((doc) => {
+		.where('mode', '==', seeker.mode)
+		.where('language', '==', seeker.language);
+	const queries = [pool.orderBy('joinedAt').limit(CANDIDATE_WINDOW).get()];
+	if (seeker.interests.length > 0) {
+		queries.push(
+			pool.where('interests', 'array-contains-any', seeker.interests).orderBy('joinedAt').limit(CANDIDATE_WINDOW).get()
+		);
+	}
+	const snaps = await Promise.all(queries);
+	return snaps.flatMap((snap) => snap.docs).flatMap((doc) => {
 		try {
 			return [person(doc.id, doc.data())];
 		} catch (error) {
@@ -108,24 +131,49 @@ export async function matchSeeker(
 ): Promise<MatchReport> {
 	const report: MatchReport = { outcome: 'gave-up', transactionAttempts: 0, candidatesTried: 0, rounds: 0 };
 	const lobby = lobbyCollection(firestore);
+	let recentPartners: Set<string> | null = null;
 	while (report.rounds < MAX_ROUNDS) {
 		report.rounds++;
 		const seekerEntry = (await lobby.doc(seekerUid).get()).data();
 		if (!seekerEntry || seekerEntry.status !== 'waiting') return { ...report, outcome: 'not-waiting' };
-		const order = candidateOrder(person(seekerUid, seekerEntry), await waitingWindow(firestore, seekerEntry.mode), random);
+		const seeker = person(seekerUid, seekerEntry);
+		const [candidates, recent]: [LobbyPerson[], Set<string>] = await Promise.all([
+			candidatesFor(firestore, seeker),
+			recentPartners ?? recentPartnersOf(firestore, seekerUid, Date.now())
+		]);
+		recentPartners = recent;
+		const ctx: MatchContext = { nowMs: Date.now(), recentPartners: recent };
+		const order = candidateOrder(seeker, candidates, ctx, random);
 		if (order.length === 0) return { ...report, outcome: 'nobody-waiting' };
 
 		for (const candidate of order) {
 			report.candidatesTried++;
 			const outcome = await firestore.runTransaction((tx) => {
 				report.transactionAttempts++;
-				return pairInTransaction(tx, firestore, seekerUid, candidate.uid);
+				return pairInTransaction(tx, firestore, seekerUid, candidate.uid, ctx);
 			});
 			if (outcome.kind === 'paired') {
-				return { ...report, outcome: 'paired', callId: outcome.callId, partner: outcome.partner };
+				const { callId, partner, commonInterests } = outcome;
+				return { ...report, outcome: 'paired', callId, partner, commonInterests };
 			}
 			if (outcome.kind === 'seeker-unavailable') return { ...report, outcome: 'not-waiting' };
 		}
 	}
 	return report;
+}
+
+/** Whom the seeker was in a call with lately, from the slim call records that stay. */
+async function recentPartnersOf(firestore: Firestore, uid: string, nowMs: number): Promise<Set<string>> {
+	const since = Timestamp.fromMillis(nowMs - REMATCH_COOLDOWN_MS);
+	const snap = await firestore
+		.collection(COLLECTIONS.calls)
+		.where('members', 'array-contains', uid)
+		.where('createdAt', '>=', since)
+		.get();
+	const partners = new Set<string>();
+	for (const doc of snap.docs) {
+		const members: unknown = doc.get('members');
+		if (Array.isArray(members)) for (const m of members) if (typeof m === 'string' && m !== uid) partners.add(m);
+	}
+	return partners;
 }

@@ -7,7 +7,7 @@
 //
 // Limits below are enforced again by firestore.rules; the rules tests check both agree.
 
-export const CHAT_MODES = ['text'] as const;
+export const CHAT_MODES = ['text', 'video', 'audio'] as const;
 export type ChatMode = (typeof CHAT_MODES)[number];
 
 export const COLLECTIONS = {
@@ -22,8 +22,52 @@ export const LIMITS = {
 	sdpMaxChars: 32_768,
 	/** Candidates a member may publish in one call (host + srflx + relay, several ICE restarts). */
 	candidatesPerMember: 100,
-	candidateMaxChars: 512
+	candidateMaxChars: 512,
+	interestsPerUser: 5,
+	interestMaxChars: 24
 } as const;
+
+/** How often a waiting page refreshes `heartbeatAt`; entries silent for long expire. */
+export const LOBBY_HEARTBEAT_MS = 10_000;
+/** Patience levels a waiting user reaches by waiting (see functions/src/matching/policy.ts). */
+export const PATIENCE = { fresh: 0, acceptsStrangers: 1, acceptsRecentPartners: 2 } as const;
+export const PATIENCE_AFTER_MS = { acceptsStrangers: 5_000, acceptsRecentPartners: 15_000 } as const;
+
+// ---------------------------------------------------------------------------------------
+// Interests and language. Rules check the same format (firestore.rules, isInterest).
+
+// Marks (\p{M}) keep scripts such as Devanagari intact; a tag still starts with a letter or digit.
+const INTEREST_PATTERN = /^[\p{L}\p{N}](?:[\p{L}\p{M}\p{N} -]*[\p{L}\p{M}\p{N}])?$/u;
+const LANGUAGE_PATTERN = /^[a-z]{2,3}$/;
+
+/** "#Music, music ,  Board  games" → ["music", "board games"]: lower case, no duplicates. */
+export function normalizeInterests(raw: readonly string[]): string[] {
+	const tags = raw
+		.flatMap((entry) => entry.split(','))
+		.map((tag) =>
+			tag
+				.normalize('NFKC')
+				.toLowerCase()
+				.replace(/[^\p{L}\p{M}\p{N} -]/gu, ' ')
+				.replace(/\s+/g, ' ')
+				.trim()
+				.replace(/^[ -]+|[ -]+$/g, '')
+				.slice(0, LIMITS.interestMaxChars)
+				.replace(/[ -]+$/, '')
+		)
+		.filter((tag) => isInterest(tag));
+	return [...new Set(tags)].slice(0, LIMITS.interestsPerUser);
+}
+
+export function isInterest(tag: string): boolean {
+	return tag.length > 0 && tag.length <= LIMITS.interestMaxChars && INTEREST_PATTERN.test(tag) && tag === tag.toLowerCase();
+}
+
+/** An ISO 639 language code such as "en" or "de", or null for any language. */
+export function normalizeLanguage(raw: string | null | undefined): string | null {
+	const code = (raw ?? '').trim().toLowerCase();
+	return LANGUAGE_PATTERN.test(code) ? code : null;
+}
 
 /** Anything with `toMillis()`: the client SDK's and the Admin SDK's Timestamp both qualify. */
 export interface TimestampLike {
@@ -46,15 +90,34 @@ export class DocumentShapeError extends Error {
 // lobby/{uid}: a user looking for a partner. The owner writes `waiting` entries; only the
 // matchmaker (Admin SDK) turns one into `matched` with the call it created.
 
-export type LobbyEntry =
-	| { status: 'waiting'; mode: ChatMode; joinedAtMs: number }
-	| { status: 'matched'; mode: ChatMode; joinedAtMs: number; callId: string; matchedAtMs: number };
+interface LobbyEntryCommon {
+	mode: ChatMode;
+	interests: string[];
+	language: string | null;
+	patience: number;
+	joinedAtMs: number;
+	heartbeatAtMs: number;
+}
 
-/** What the owner writes to join; `joinedAt` is the server's time (rules insist). */
+export type LobbyEntry =
+	| (LobbyEntryCommon & { status: 'waiting' })
+	| (LobbyEntryCommon & { status: 'matched'; callId: string; matchedAtMs: number });
+
+/** What the owner writes to join; the times are the server's (rules insist). */
 export interface LobbyJoinWrite<Ts> {
 	status: 'waiting';
 	mode: ChatMode;
+	interests: string[];
+	language: string | null;
+	patience: 0;
 	joinedAt: Ts;
+	heartbeatAt: Ts;
+}
+
+/** What a waiting page writes every LOBBY_HEARTBEAT_MS, raising its patience as it waits. */
+export interface LobbyHeartbeatWrite<Ts> {
+	heartbeatAt: Ts;
+	patience: number;
 }
 
 /** Fields the matchmaker adds when it pairs an entry. */
@@ -67,13 +130,19 @@ export interface LobbyMatchWrite<Ts> {
 export function parseLobbyEntry(path: string, data: FirestoreData): LobbyEntry {
 	const read = reader(path, data);
 	const status = read.oneOf('status', ['waiting', 'matched'] as const);
-	const mode = read.oneOf('mode', CHAT_MODES);
-	const joinedAtMs = read.millis('joinedAt');
-	if (status === 'waiting') return { status, mode, joinedAtMs };
+	const interests = read.stringList('interests', LIMITS.interestsPerUser, LIMITS.interestMaxChars);
+	const common: LobbyEntryCommon = {
+		mode: read.oneOf('mode', CHAT_MODES),
+		interests: interests.filter(isInterest),
+		language: read.optional('language', () => normalizeLanguage(read.string('language', 3))),
+		patience: read.integer('patience', 0, 2),
+		joinedAtMs: read.millis('joinedAt'),
+		heartbeatAtMs: read.millis('heartbeatAt')
+	};
+	if (status === 'waiting') return { ...common, status };
 	return {
+		...common,
 		status,
-		mode,
-		joinedAtMs,
 		callId: read.string('callId', 128),
 		matchedAtMs: read.millis('matchedAt')
 	};
@@ -95,6 +164,8 @@ export interface CallDoc {
 	members: [string, string];
 	offerer: string;
 	mode: ChatMode;
+	/** Interests the two share; empty when they were matched as random strangers. */
+	commonInterests: string[];
 	status: CallStatus;
 	createdAtMs: number;
 	offer: SessionDescriptionRecord | null;
@@ -107,6 +178,7 @@ export interface CallCreateWrite<Ts> {
 	members: [string, string];
 	offerer: string;
 	mode: ChatMode;
+	commonInterests: string[];
 	status: 'active';
 	createdAt: Ts;
 	offer: null;
@@ -135,6 +207,7 @@ export function parseCallDoc(path: string, data: FirestoreData): CallDoc {
 		members,
 		offerer,
 		mode: read.oneOf('mode', CHAT_MODES),
+		commonInterests: read.stringList('commonInterests', LIMITS.interestsPerUser, LIMITS.interestMaxChars),
 		status,
 		createdAtMs: read.millis('createdAt'),
 		offer: read.optional('offer', (v) => parseDescription(path, 'offer', v)),
@@ -217,6 +290,12 @@ function reader(path: string, data: FirestoreData) {
 		oneOf<const T extends readonly string[]>(key: string, allowed: T): T[number] {
 			const v = data[key];
 			return typeof v === 'string' && allowed.includes(v) ? v : fail(key, `one of ${allowed.join(', ')}`);
+		},
+		integer(key: string, min: number, max: number): number {
+			const v = data[key];
+			return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+				? v
+				: fail(key, `a whole number from ${min} to ${max}`);
 		},
 		millis(key: string): number {
 			const v = data[key];

@@ -1,8 +1,9 @@
 // Everything a chat session needs from Firebase, in one module that the session imports
 // lazily: the start page paints without the SDK, which loads on first paint or on Start.
 export { firebaseClient, signedInUser } from '../firebase/client';
-export { joinLobby, leaveLobby, watchLobbyEntry } from '../matching/lobby';
+export { heartbeatLobby, joinLobby, leaveLobby, patienceAfter, watchLobbyEntry } from '../matching/lobby';
 export { endCall, publishDescription, watchCallDoc } from './callDoc';
 export { CandidateOutbox, watchPartnerCandidates } from './candidates';
+export { fetchIceServers } from './iceServers';
 
 export type Backend = typeof import('./backend');

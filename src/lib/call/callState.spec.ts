@@ -22,6 +22,9 @@ describe('call state machine', () => {
 	it('says why a call ended', () => {
 		expect(run(...connected, { type: 'partner-left' })).toEqual({ phase: 'ended', endReason: 'partner-left', error: null });
 		expect(run(...connected, { type: 'left' }).endReason).toBe('you-left');
+		expect(run(...connected, { type: 'connection-lost' }).endReason).toBe('connection-lost');
+		// Silence before the call ever connected is a failed connection, not a lost one.
+		expect(transition(run(...connected.slice(0, 3)), { type: 'connection-lost' })).toBeNull();
 		expect(run(...connected, { type: 'connection-failed', error: oops })).toEqual({
 			phase: 'ended',
 			endReason: 'connection-failed',

@@ -3,7 +3,7 @@
 // phase (a late "partner left" after we already left, say) are ignored, returning null.
 
 export type Phase = 'idle' | 'starting' | 'searching' | 'connecting' | 'connected' | 'ended';
-export type EndReason = 'you-left' | 'partner-left' | 'connection-failed';
+export type EndReason = 'you-left' | 'partner-left' | 'connection-failed' | 'connection-lost';
 
 export interface UserFacingError {
 	code: string;
@@ -22,6 +22,7 @@ export type CallEvent =
 	| { type: 'matched' } // the matchmaker put us in a call
 	| { type: 'channel-open' } // the data channel to the stranger is open
 	| { type: 'partner-left' }
+	| { type: 'connection-lost' } // the partner went silent and an ICE restart did not bring them back
 	| { type: 'connection-failed'; error: UserFacingError }
 	| { type: 'left' } // we ended the call (Next/Stop)
 	| { type: 'stopped' } // back to the start page
@@ -44,6 +45,8 @@ export function transition(state: CallState, event: CallEvent): CallState | null
 			return phase === 'connecting' ? { ...state, phase: 'connected' } : null;
 		case 'partner-left':
 			return inCall(phase) ? { phase: 'ended', endReason: 'partner-left', error: null } : null;
+		case 'connection-lost':
+			return phase === 'connected' ? { phase: 'ended', endReason: 'connection-lost', error: null } : null;
 		case 'connection-failed':
 			return inCall(phase) ? { phase: 'ended', endReason: 'connection-failed', error: event.error } : null;
 		case 'left':

@@ -1,6 +1,7 @@
-// One RTCPeerConnection with the chat data channel, for one call. Roles are fixed by the
-// matchmaker: the offerer makes every offer, the answerer only answers, so offers never
-// collide (no glare) and the rules can hold each member to its own field.
+// One RTCPeerConnection with the chat data channel (and the user's camera/mic in video and
+// audio modes), for one call. Roles are fixed by the matchmaker: the offerer makes every
+// offer, including ICE restarts; the answerer only answers. So offers never collide (no
+// glare) and the rules can hold each member to its own field.
 //
 // Signaling arrives from Firestore snapshots that do not wait for each other, so every
 // step that touches the connection's descriptions runs on one promise chain, in order.
@@ -16,16 +17,27 @@ export interface PeerLinkEvents {
 	candidate(candidate: RTCIceCandidateInit | null): void;
 	channelOpen(): void;
 	message(data: unknown): void;
-	/** The data channel closed, or the connection failed for good. */
-	closed(reason: 'channel-closed' | 'connection-failed'): void;
+	/** The data channel closed: the partner's page went away or hung up. */
+	channelClosed(): void;
+	/** Every change of the connection state; the session decides what trouble means. */
+	connectionState(state: RTCPeerConnectionState): void;
+	remoteStream(stream: MediaStream): void;
 	error(error: Error): void;
 }
 
-const candidateKey = (c: IceCandidateRecord) => `${c.sdpMid}|${c.sdpMLineIndex}|${c.candidate}`;
+export interface PeerLinkOptions {
+	rtcConfig: RTCConfiguration;
+	/** Camera and/or microphone to send; null in text mode. */
+	localStream: MediaStream | null;
+}
+
+const candidateKey = (c: IceCandidateRecord) => `${c.usernameFragment}|${c.sdpMid}|${c.sdpMLineIndex}|${c.candidate}`;
 
 export class PeerLink {
 	readonly pc: RTCPeerConnection;
 	readonly channel: RTCDataChannel;
+	#localStream: MediaStream | null;
+	#tracksAttached = false;
 	#chain: Promise<void> = Promise.resolve();
 	#seenCandidates = new Set<string>();
 	#pendingCandidates: IceCandidateRecord[] = [];
@@ -34,21 +46,25 @@ export class PeerLink {
 
 	constructor(
 		readonly role: PeerRole,
-		config: RTCConfiguration,
+		options: PeerLinkOptions,
 		private readonly events: PeerLinkEvents
 	) {
-		this.pc = new RTCPeerConnection(config);
+		this.pc = new RTCPeerConnection(options.rtcConfig);
+		this.#localStream = options.localStream;
 		// Negotiated with a fixed id, so both sides create the same channel up front and
 		// neither waits for an `ondatachannel` event.
 		this.channel = this.pc.createDataChannel('chat', { negotiated: true, id: 0, ordered: true });
 		this.channel.onopen = () => this.events.channelOpen();
 		this.channel.onmessage = (event) => this.events.message(event.data);
-		this.channel.onclose = () => this.#closedBy('channel-closed');
-		this.pc.onicecandidate = (event) => this.events.candidate(event.candidate ? event.candidate.toJSON() : null);
-		this.pc.onconnectionstatechange = () => {
-			if (this.pc.connectionState === 'failed') this.#closedBy('connection-failed');
+		this.channel.onclose = () => {
+			if (!this.#closed) this.events.channelClosed();
 		};
+		this.pc.onicecandidate = (event) => this.events.candidate(event.candidate ? event.candidate.toJSON() : null);
+		this.pc.onconnectionstatechange = () => this.events.connectionState(this.pc.connectionState);
+		this.pc.ontrack = (event) => this.events.remoteStream(event.streams[0] ?? new MediaStream([event.track]));
 		if (role === 'offerer') {
+			// The offer carries our tracks; the answerer attaches its own once it has it.
+			this.#attachLocalTracks();
 			this.pc.onnegotiationneeded = () =>
 				this.#serially(async () => {
 					await this.pc.setLocalDescription();
@@ -67,6 +83,8 @@ export class PeerLink {
 			this.#lastRemoteSdp = description.sdp;
 			await this.pc.setRemoteDescription(description);
 			if (description.type === 'offer') {
+				// After the offer, addTrack reuses the transceivers it created: no renegotiation.
+				this.#attachLocalTracks();
 				await this.pc.setLocalDescription();
 				this.#publishLocal();
 			}
@@ -85,6 +103,21 @@ export class PeerLink {
 		});
 	}
 
+	/** The offerer starts an ICE restart (network changed); the answerer has nothing to do. */
+	restartIce(): boolean {
+		if (this.role !== 'offerer' || this.#closed) return false;
+		this.pc.restartIce();
+		return true;
+	}
+
+	/** Swaps the track we send of the same kind (another camera or mic), without renegotiating. */
+	async replaceTrack(track: MediaStreamTrack): Promise<void> {
+		const transceiver = this.pc
+			.getTransceivers()
+			.find((t) => (t.sender.track?.kind ?? t.receiver.track.kind) === track.kind);
+		await transceiver?.sender.replaceTrack(track);
+	}
+
 	send(data: string): boolean {
 		if (this.channel.readyState !== 'open') return false;
 		this.channel.send(data);
@@ -98,8 +131,15 @@ export class PeerLink {
 		this.pc.onconnectionstatechange = null;
 		this.pc.onicecandidate = null;
 		this.pc.onnegotiationneeded = null;
+		this.pc.ontrack = null;
 		this.channel.close();
 		this.pc.close();
+	}
+
+	#attachLocalTracks(): void {
+		if (this.#tracksAttached || !this.#localStream) return;
+		this.#tracksAttached = true;
+		for (const track of this.#localStream.getTracks()) this.pc.addTrack(track, this.#localStream);
 	}
 
 	async #addCandidates(candidates: IceCandidateRecord[]): Promise<void> {
@@ -117,10 +157,6 @@ export class PeerLink {
 		const local = this.pc.localDescription;
 		if (!local || (local.type !== 'offer' && local.type !== 'answer')) return;
 		this.events.description({ type: local.type, sdp: local.sdp });
-	}
-
-	#closedBy(reason: 'channel-closed' | 'connection-failed'): void {
-		if (!this.#closed) this.events.closed(reason);
 	}
 
 	#serially(step: () => Promise<void>): void {

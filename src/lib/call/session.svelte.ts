@@ -1,8 +1,9 @@
 // A chat session: the user's way through lobby → call → peer connection and back, for as
-// many calls as they like. It owns every subscription, timer and connection it starts, and
-// `#teardownCall()` releases one call's worth idempotently.
-import { partnerOf, type CallDoc, type ChatMode, type LobbyEntry } from '$shared/model';
-import { decodeWire, encodeWire, MAX_MESSAGE_CHARS, prepareText } from '../chat/wire';
+// many calls as they like. It owns every subscription, timer and connection it starts:
+// `#teardownCall()` releases one call's worth, `#stopSearching()` the lobby's, both
+// idempotent.
+import { LOBBY_HEARTBEAT_MS, normalizeInterests, partnerOf, type CallDoc, type ChatMode, type LobbyEntry } from '$shared/model';
+import { decodeWire, encodeWire, MAX_MESSAGE_CHARS, prepareText, type WireMessage } from '../chat/wire';
 import { toUserFacingError, userError } from '../errors';
 import type { Backend } from './backend';
 import {
@@ -15,8 +16,9 @@ import {
 	type UserFacingError
 } from './callState';
 import { PeerLink } from './peerLink';
+import { summarizeStats, type ConnectionQuality, type PacketCounters } from './quality';
 
-export type { EndReason, Phase, UserFacingError };
+export type { ConnectionQuality, EndReason, Phase, UserFacingError };
 
 export interface ChatLine {
 	id: string;
@@ -25,10 +27,30 @@ export interface ChatLine {
 	at: number;
 }
 
+export interface StartOptions {
+	interests?: string[];
+	language?: string | null;
+	/** Relay-only ICE: the stranger never learns our address. */
+	hideIp?: boolean;
+	/** Camera and/or microphone for video and audio modes. */
+	media?: MediaStream | null;
+}
+
 /** Give up on a call whose data channel has not opened by then. */
 const CONNECT_TIMEOUT_MS = 20_000;
 /** A lobby write the server has not confirmed by then means we are offline. */
 const WRITE_TIMEOUT_MS = 10_000;
+/** How often each side says "still here" over the data channel. */
+const PING_EVERY_MS = 2_000;
+/** Silence after which we try to repair the connection (ICE restart)… */
+const SILENCE_TROUBLE_MS = 4_500;
+/** …and after which we tell the user the stranger is gone. */
+const SILENCE_LOST_MS = 10_000;
+const ICE_RESTART_EVERY_MS = 4_000;
+const TYPING_SHOWN_MS = 3_500;
+const TYPING_SEND_EVERY_MS = 2_000;
+const STATS_EVERY_MS = 2_000;
+const SEARCH_TICK_MS = 2_500;
 
 let backendModule: Promise<Backend> | null = null;
 function loadBackend(): Promise<Backend> {
@@ -45,38 +67,54 @@ export function prefetchFirebase(): void {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
 	return Promise.race([
 		promise,
-		new Promise<never>((_, reject) =>
-			setTimeout(() => reject(new DOMException(`No answer within ${ms} ms`, 'TimeoutError')), ms)
-		)
-	]);
+		new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new DOMException(`No answer within ${ms} ms`, 'TimeoutError')), ms);
+		})
+	]).finally(() => clearTimeout(timer));
 }
+
+type Client = Awaited<ReturnType<Backend['firebaseClient']>>;
 
 interface ActiveCall {
 	id: string;
 	link: PeerLink | null;
 	lastSeen: CallDoc | null;
 	stops: (() => void)[];
-	timer: ReturnType<typeof setTimeout>;
+	lastHeardAt: number;
+	lastRestartAt: number;
+	connectionState: RTCPeerConnectionState;
+	/** Ends the attempt if the data channel has not opened in time. */
+	connectTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export class ChatSession {
 	#state = $state<CallState>(initialCallState);
 	messages = $state<ChatLine[]>([]);
+	#remoteStream = $state<MediaStream | null>(null);
+	#strangerTyping = $state(false);
+	#commonInterests = $state<string[] | null>(null);
+	#connection = $state<ConnectionQuality | null>(null);
+	#reconnecting = $state(false);
 	readonly maxMessageLength = MAX_MESSAGE_CHARS;
 
 	#backend: Backend | null = null;
-	#db: Awaited<ReturnType<Backend['firebaseClient']>>['db'] | null = null;
-	#iceServers: RTCIceServer[] = [];
+	#client: Client | null = null;
 	#uid: string | null = null;
 	#mode: ChatMode = 'text';
-	#stopLobbyWatch: (() => void) | null = null;
+	#options: StartOptions = {};
+	#rtcConfig: Promise<RTCConfiguration> | null = null;
+	#searchStops: (() => void)[] = [];
 	#call: ActiveCall | null = null;
 	/** Calls we have been in: a stale lobby snapshot naming one must not pull us back. */
 	#pastCalls = new Set<string>();
 	/** Bumped by every start/stop, so work from an earlier search drops its results. */
 	#generation = 0;
+	#typingTimer: ReturnType<typeof setTimeout> | undefined;
+	#lastTypingSentAt = 0;
+	#pageHideListening = false;
 
 	get phase(): Phase {
 		return this.#state.phase;
@@ -87,13 +125,35 @@ export class ChatSession {
 	get error(): UserFacingError | null {
 		return this.#state.error;
 	}
+	get remoteStream(): MediaStream | null {
+		return this.#remoteStream;
+	}
+	get strangerTyping(): boolean {
+		return this.#strangerTyping;
+	}
+	/** null until matched; empty when matched without a shared interest. */
+	get commonInterests(): string[] | null {
+		return this.#commonInterests;
+	}
+	get connection(): ConnectionQuality | null {
+		return this.#connection;
+	}
+	get reconnecting(): boolean {
+		return this.#reconnecting;
+	}
 	/** For tests and diagnostics: the current call's id. */
 	get callId(): string | null {
 		return this.#call?.id ?? null;
 	}
 
-	async start(mode: ChatMode): Promise<void> {
+	async start(mode: ChatMode, options: StartOptions = {}): Promise<void> {
 		this.#mode = mode;
+		this.#options = { ...options, interests: normalizeInterests(options.interests ?? []) };
+		this.#rtcConfig = null;
+		if (!this.#pageHideListening && typeof window !== 'undefined') {
+			window.addEventListener('pagehide', this.#onPageHide);
+			this.#pageHideListening = true;
+		}
 		await this.#search();
 	}
 
@@ -105,8 +165,8 @@ export class ChatSession {
 
 	/** Ends the current call (or search); the page goes back to the start. */
 	async stop(): Promise<void> {
-		await this.#leave();
 		this.#generation++;
+		await this.#leave();
 		this.#dispatch({ type: 'stopped' });
 	}
 
@@ -114,14 +174,34 @@ export class ChatSession {
 		const text = prepareText(raw);
 		if (text === null || this.phase !== 'connected' || !this.#call?.link) return false;
 		const id = crypto.randomUUID();
-		if (!this.#call.link.send(encodeWire({ kind: 'text', id, text }))) return false;
+		if (!this.#sendWire({ kind: 'text', id, text })) return false;
+		this.#lastTypingSentAt = 0;
 		this.messages.push({ id, from: 'you', text, at: Date.now() });
 		return true;
+	}
+
+	/** Call on every keystroke in the composer; at most one signal goes out per 2 s. */
+	notifyTyping(): void {
+		const now = Date.now();
+		if (this.phase !== 'connected' || now - this.#lastTypingSentAt < TYPING_SEND_EVERY_MS) return;
+		if (this.#sendWire({ kind: 'typing' })) this.#lastTypingSentAt = now;
+	}
+
+	/** After a device switch: send the new camera or mic track instead of the old one. */
+	async replaceTrack(track: MediaStreamTrack): Promise<void> {
+		const media = this.#options.media;
+		if (media) {
+			for (const old of media.getTracks().filter((t) => t.kind === track.kind && t !== track)) media.removeTrack(old);
+			if (!media.getTracks().includes(track)) media.addTrack(track);
+		}
+		await this.#call?.link?.replaceTrack(track);
 	}
 
 	/** Idempotent; also tells the partner and the lobby we are gone, best effort. */
 	dispose(): void {
 		this.#generation++;
+		if (this.#pageHideListening) window.removeEventListener('pagehide', this.#onPageHide);
+		this.#pageHideListening = false;
 		void this.#leave();
 	}
 
@@ -134,114 +214,203 @@ export class ChatSession {
 		if (generation !== this.#generation) return;
 		console.error('Tangent chat session failed', error);
 		this.#teardownCall();
-		this.#stopWatchingLobby();
-		this.#dispatch({ type: 'failed', error: toUserFacingError(error) });
+		this.#stopSearching();
+		this.#dispatch({ type: 'failed', error: isUserFacing(error) ? error : toUserFacingError(error) });
 	}
+
+	// -- the lobby -------------------------------------------------------------------
 
 	async #search(): Promise<void> {
 		const generation = ++this.#generation;
 		this.#dispatch({ type: 'start' });
 		this.messages = [];
+		this.#commonInterests = null;
+		this.#remoteStream = null;
+		this.#connection = null;
 		try {
 			const backend = (this.#backend ??= await loadBackend());
-			const { db, auth, emulated } = await backend.firebaseClient();
-			const user = await backend.signedInUser(auth);
-			this.#db = db;
+			const client = (this.#client ??= await backend.firebaseClient());
+			const user = await backend.signedInUser(client.auth);
 			this.#uid = user.uid;
-			// The emulator suite runs on one machine: host candidates suffice. Issue #3 brings
-			// STUN/TURN credentials from a callable function.
-			this.#iceServers = emulated ? [] : [{ urls: 'stun:stun.l.google.com:19302' }];
-			await withTimeout(backend.joinLobby(db, user.uid, this.#mode), WRITE_TIMEOUT_MS);
+			// Credentials are fetched while we wait for a partner, not after.
+			this.#rtcConfig ??= this.#loadRtcConfig(backend, client);
+			this.#rtcConfig.catch(() => {}); // reported when a call needs it
+			const { interests, language } = this.#options;
+			await withTimeout(backend.joinLobby(client.db, user.uid, { mode: this.#mode, interests, language }), WRITE_TIMEOUT_MS);
 			if (generation !== this.#generation) return;
 			this.#dispatch({ type: 'joined' });
 			// Watch only after the server has our fresh entry, so the first snapshot cannot be
 			// the previous match.
-			this.#stopLobbyWatch = backend.watchLobbyEntry(
-				db,
-				user.uid,
-				(entry) => this.#onLobbyEntry(entry, generation),
-				(error) => this.#fail(error, generation)
+			this.#searchStops.push(
+				backend.watchLobbyEntry(
+					client.db,
+					user.uid,
+					(entry) => this.#onLobbyEntry(entry, generation),
+					(error) => this.#fail(error, generation)
+				)
 			);
+			this.#keepLobbyEntryAlive(backend, client, user.uid, generation);
 		} catch (error) {
 			this.#fail(error, generation);
+		}
+	}
+
+	/**
+	 * While waiting: a heartbeat every LOBBY_HEARTBEAT_MS (so a vanished page is never
+	 * matched), and a patience bump when the matching policy would widen the search.
+	 */
+	#keepLobbyEntryAlive(backend: Backend, client: Client, uid: string, generation: number): void {
+		const joinedAt = Date.now();
+		let lastBeat = joinedAt;
+		let patience = 0;
+		const hasInterests = (this.#options.interests ?? []).length > 0;
+		const timer = setInterval(() => {
+			if (generation !== this.#generation || this.phase !== 'searching') return;
+			const now = Date.now();
+			const wanted = backend.patienceAfter(now - joinedAt);
+			// Patience 1 only changes anything for someone with interests.
+			const widen = wanted > patience && (wanted >= 2 || hasInterests);
+			if (!widen && now - lastBeat < LOBBY_HEARTBEAT_MS) return;
+			lastBeat = now;
+			patience = Math.max(patience, wanted);
+			backend.heartbeatLobby(client.db, uid, patience).catch((error: unknown) => {
+				// Refused when the matchmaker has just matched us: the snapshot brings the call.
+				console.warn('Lobby heartbeat not written', error);
+			});
+		}, SEARCH_TICK_MS);
+		this.#searchStops.push(() => clearInterval(timer));
+	}
+
+	async #loadRtcConfig(backend: Backend, client: Client): Promise<RTCConfiguration> {
+		const relayOnly = this.#options.hideIp === true;
+		try {
+			const { iceServers } = await backend.fetchIceServers(client.app, client.emulatorHost);
+			const hasRelay = iceServers.some((s) => [s.urls].flat().some((u) => u.startsWith('turn')));
+			if (relayOnly && !hasRelay) throw userError('relay-unavailable');
+			return { iceServers, iceTransportPolicy: relayOnly ? 'relay' : 'all' };
+		} catch (error) {
+			if (relayOnly) throw isUserFacing(error) ? error : userError('relay-unavailable');
+			// Without STUN/TURN, direct connections on open networks still work.
+			console.warn('No ICE servers; trying host candidates only', error);
+			return { iceServers: [] };
 		}
 	}
 
 	#onLobbyEntry(entry: LobbyEntry | null, generation: number): void {
 		if (generation !== this.#generation || this.phase !== 'searching') return;
 		if (entry?.status !== 'matched' || this.#pastCalls.has(entry.callId)) return;
-		this.#stopWatchingLobby();
-		this.#joinCall(entry.callId, generation);
+		this.#stopSearching();
+		void this.#joinCall(entry.callId, generation);
 	}
 
-	#joinCall(callId: string, generation: number): void {
+	#stopSearching(): void {
+		for (const stop of this.#searchStops.splice(0)) stop();
+	}
+
+	// -- the call --------------------------------------------------------------------
+
+	async #joinCall(callId: string, generation: number): Promise<void> {
 		const backend = this.#backend;
-		const db = this.#db;
-		if (!backend || !db) return;
+		const client = this.#client;
+		if (!backend || !client) return;
 		this.#pastCalls.add(callId);
 		this.#dispatch({ type: 'matched' });
+		// Fetched while we searched, so normally ready. Awaited here, before any snapshot, so
+		// snapshot handling stays synchronous and no description can slip past a pending one.
+		let rtcConfig: RTCConfiguration;
+		try {
+			rtcConfig = await (this.#rtcConfig ?? Promise.resolve({ iceServers: [] }));
+		} catch (error) {
+			this.#fail(error, generation);
+			return;
+		}
+		if (generation !== this.#generation) return;
 		const call: ActiveCall = {
 			id: callId,
 			link: null,
 			lastSeen: null,
 			stops: [],
-			timer: setTimeout(
-				() => this.#endCall({ type: 'connection-failed', error: userError('connection-failed') }),
+			lastHeardAt: Date.now(),
+			lastRestartAt: 0,
+			connectionState: 'new',
+			connectTimer: setTimeout(
+				() => this.#endCall(call, { type: 'connection-failed', error: userError('connection-failed') }),
 				CONNECT_TIMEOUT_MS
 			)
 		};
 		this.#call = call;
+		call.stops.push(() => clearTimeout(call.connectTimer));
 		call.stops.push(
 			backend.watchCallDoc(
-				db,
+				client.db,
 				callId,
-				(doc) => this.#onCallDoc(call, doc, generation),
+				(doc) => this.#onCallDoc(call, doc, rtcConfig, generation),
 				(error) => this.#fail(error, generation)
 			)
 		);
 	}
 
-	#onCallDoc(call: ActiveCall, doc: CallDoc | null, generation: number): void {
+	#onCallDoc(call: ActiveCall, doc: CallDoc | null, rtcConfig: RTCConfiguration, generation: number): void {
 		if (this.#call !== call || generation !== this.#generation) return;
 		call.lastSeen = doc;
 		if (!doc || (doc.status === 'ended' && doc.endedBy !== this.#uid)) {
-			this.#endCall({ type: 'partner-left' });
+			this.#endCall(call, { type: 'partner-left' });
 			return;
 		}
 		if (doc.status === 'ended') return;
-		call.link ??= this.#openLink(call, doc, generation);
+		this.#commonInterests ??= doc.commonInterests;
+		call.link ??= this.#openLink(call, doc, rtcConfig, generation);
 		const remote = call.link.role === 'offerer' ? doc.answer : doc.offer;
 		if (remote) call.link.acceptDescription(remote);
 	}
 
-	#openLink(call: ActiveCall, doc: CallDoc, generation: number): PeerLink {
+	#openLink(call: ActiveCall, doc: CallDoc, rtcConfig: RTCConfiguration, generation: number): PeerLink {
 		const backend = this.#backend!;
-		const db = this.#db!;
+		const { db } = this.#client!;
 		const uid = this.#uid!;
 		const fail = (error: Error) => this.#fail(error, generation);
 		const outbox = new backend.CandidateOutbox(db, call.id, uid, fail);
 		call.stops.push(() => outbox.close());
-		const link = new PeerLink(doc.offerer === uid ? 'offerer' : 'answerer', { iceServers: this.#iceServers }, {
-			description: (description) =>
-				backend.publishDescription(db, call.id, description).catch((error: unknown) => this.#fail(error, generation)),
-			candidate: (candidate) => (candidate ? outbox.add(candidate) : void outbox.flush()),
-			channelOpen: () => {
-				clearTimeout(call.timer);
-				void outbox.flush();
-				this.#dispatch({ type: 'channel-open' });
-			},
-			message: (data) => {
-				const message = decodeWire(data);
-				if (message) this.messages.push({ id: message.id, from: 'stranger', text: message.text, at: Date.now() });
-			},
-			closed: (reason) =>
-				this.#endCall(
-					reason === 'connection-failed'
-						? { type: 'connection-failed', error: userError('connection-failed') }
-						: { type: 'partner-left' }
-				),
-			error: fail
-		});
+		let localCandidates = 0;
+		const onLocalCandidate = (candidate: RTCIceCandidateInit | null) => {
+			if (candidate) {
+				localCandidates++;
+				outbox.add(candidate);
+				return;
+			}
+			void outbox.flush();
+			// Relay-only and the relay gave us nothing (down, or refused us): no call can
+			// happen, and waiting for the connect timeout would only say "firewall".
+			if (localCandidates === 0 && rtcConfig.iceTransportPolicy === 'relay') {
+				this.#endCall(call, { type: 'connection-failed', error: userError('relay-unavailable') });
+			}
+		};
+		const link = new PeerLink(
+			doc.offerer === uid ? 'offerer' : 'answerer',
+			{ rtcConfig, localStream: this.#options.media ?? null },
+			{
+				description: (description) =>
+					backend.publishDescription(db, call.id, description).catch((error: unknown) => this.#fail(error, generation)),
+				candidate: onLocalCandidate,
+				channelOpen: () => {
+					clearTimeout(call.connectTimer);
+					call.lastHeardAt = Date.now();
+					void outbox.flush();
+					this.#dispatch({ type: 'channel-open' });
+					this.#watchLiveness(call, link);
+				},
+				message: (data) => this.#onWire(call, decodeWire(data)),
+				channelClosed: () => this.#endCall(call, { type: 'partner-left' }),
+				connectionState: (state) => {
+					call.connectionState = state;
+					if (state === 'failed' && link.restartIce()) call.lastRestartAt = Date.now();
+				},
+				remoteStream: (stream) => {
+					if (this.#call === call) this.#remoteStream = stream;
+				},
+				error: fail
+			}
+		);
 		call.stops.push(() => link.close());
 		call.stops.push(
 			backend.watchPartnerCandidates(db, call.id, partnerOf(doc, uid), (list) => link.acceptCandidates(list), fail)
@@ -249,34 +418,107 @@ export class ChatSession {
 		return link;
 	}
 
-	/** The call ended from the other side or the network: record why and release it. */
-	#endCall(event: Extract<CallEvent, { type: 'partner-left' | 'connection-failed' }>): void {
-		const call = this.#call;
-		if (!call) return;
-		this.#dispatch(event);
-		this.#teardownCall();
-		// Mark it ended for the partner too if they have not (a failed connection, say).
-		if (call.lastSeen?.status !== 'ended') this.#markEnded(call.id);
+	#onWire(call: ActiveCall, message: WireMessage | null): void {
+		if (this.#call !== call || !message) return;
+		call.lastHeardAt = Date.now();
+		switch (message.kind) {
+			case 'text':
+				this.#setStrangerTyping(false);
+				this.messages.push({ id: message.id, from: 'stranger', text: message.text, at: Date.now() });
+				break;
+			case 'typing':
+				this.#setStrangerTyping(true);
+				break;
+			case 'bye':
+				this.#endCall(call, { type: 'partner-left' });
+				break;
+			case 'ping':
+				break;
+		}
 	}
 
-	/** We leave: end our call or leave the lobby, then release everything. */
+	#setStrangerTyping(typing: boolean): void {
+		clearTimeout(this.#typingTimer);
+		this.#strangerTyping = typing;
+		if (typing) this.#typingTimer = setTimeout(() => (this.#strangerTyping = false), TYPING_SHOWN_MS);
+	}
+
+	/**
+	 * Once connected: ping the partner, and watch for silence. A short silence (or a
+	 * disconnected/failed ICE state) means trouble: the offerer restarts ICE, as a network
+	 * change needs. A long one means the partner is gone: a closed lid, a dead network.
+	 */
+	#watchLiveness(call: ActiveCall, link: PeerLink): void {
+		let counters: PacketCounters | null = null;
+		const ping = setInterval(() => {
+			this.#sendWire({ kind: 'ping' });
+			const silence = Date.now() - call.lastHeardAt;
+			const troubled =
+				silence > SILENCE_TROUBLE_MS || call.connectionState === 'disconnected' || call.connectionState === 'failed';
+			this.#reconnecting = troubled;
+			if (silence > SILENCE_LOST_MS) {
+				this.#endCall(call, { type: 'connection-lost' });
+				return;
+			}
+			if (troubled && Date.now() - call.lastRestartAt > ICE_RESTART_EVERY_MS && link.restartIce()) {
+				call.lastRestartAt = Date.now();
+			}
+		}, PING_EVERY_MS);
+		const stats = setInterval(() => {
+			link.pc
+				.getStats()
+				.then((report) => {
+					if (this.#call !== call) return;
+					const summary = summarizeStats(statsOf(report), counters);
+					counters = summary.counters;
+					this.#connection = summary.quality;
+				})
+				.catch(() => {});
+		}, STATS_EVERY_MS);
+		call.stops.push(() => {
+			clearInterval(ping);
+			clearInterval(stats);
+		});
+	}
+
+	#sendWire(message: WireMessage): boolean {
+		return this.#call?.link?.send(encodeWire(message)) ?? false;
+	}
+
+	/** The call ended from the other side or the network: record why and release it. */
+	#endCall(call: ActiveCall, event: Extract<CallEvent, { type: 'partner-left' | 'connection-failed' | 'connection-lost' }>): void {
+		if (this.#call !== call) return;
+		this.#dispatch(event);
+		this.#teardownCall();
+		// Mark it ended for the partner too if they have not (a lost connection, say).
+		if (call.lastSeen?.status !== 'ended') void this.#markEnded(call.id);
+	}
+
+	/** We leave: say bye, end our call or leave the lobby, then release everything. */
 	async #leave(): Promise<void> {
 		const call = this.#call;
 		const searching = this.phase === 'searching' || this.phase === 'starting';
+		this.#sendWire({ kind: 'bye' });
 		this.#dispatch({ type: 'left' });
 		this.#teardownCall();
-		this.#stopWatchingLobby();
+		this.#stopSearching();
 		if (call && call.lastSeen?.status !== 'ended') await this.#markEnded(call.id);
-		else if (searching && this.#db && this.#uid) {
-			await this.#backend?.leaveLobby(this.#db, this.#uid).catch((error: unknown) => {
+		else if (searching && this.#client && this.#uid) {
+			await this.#backend?.leaveLobby(this.#client.db, this.#uid).catch((error: unknown) => {
 				console.warn('Could not leave the lobby', error);
 			});
 		}
 	}
 
+	/** The tab is closing: a goodbye over the data channel is the one message sure to leave. */
+	#onPageHide = (): void => {
+		this.#sendWire({ kind: 'bye' });
+		void this.#leave();
+	};
+
 	async #markEnded(callId: string): Promise<void> {
-		if (!this.#backend || !this.#db || !this.#uid) return;
-		await this.#backend.endCall(this.#db, callId, this.#uid).catch((error: unknown) => {
+		if (!this.#backend || !this.#client || !this.#uid) return;
+		await this.#backend.endCall(this.#client.db, callId, this.#uid).catch((error: unknown) => {
 			// Already ended by the partner (rules refuse a second end): nothing to do.
 			console.warn('Could not mark the call ended', error);
 		});
@@ -286,12 +528,31 @@ export class ChatSession {
 		const call = this.#call;
 		if (!call) return;
 		this.#call = null;
-		clearTimeout(call.timer);
 		for (const stop of call.stops.splice(0)) stop();
+		this.#reconnecting = false;
+		this.#remoteStream = null;
+		this.#setStrangerTyping(false);
 	}
+}
 
-	#stopWatchingLobby(): void {
-		this.#stopLobbyWatch?.();
-		this.#stopLobbyWatch = null;
-	}
+function isUserFacing(error: unknown): error is UserFacingError {
+	return (
+		typeof error === 'object' &&
+		error !== null &&
+		typeof Reflect.get(error, 'code') === 'string' &&
+		typeof Reflect.get(error, 'message') === 'string' &&
+		!(error instanceof Error)
+	);
+}
+
+function statsOf(report: RTCStatsReport): { type: string; id: string }[] {
+	const out: { type: string; id: string }[] = [];
+	report.forEach((value: unknown) => {
+		if (typeof value === 'object' && value !== null) {
+			const type: unknown = Reflect.get(value, 'type');
+			const id: unknown = Reflect.get(value, 'id');
+			if (typeof type === 'string' && typeof id === 'string') out.push({ ...value, type, id });
+		}
+	});
+	return out;
 }

@@ -14,6 +14,11 @@ describe('chat wire format', () => {
 		expect(prepareText('x'.repeat(MAX_MESSAGE_CHARS + 1))).toBeNull();
 	});
 
+	it('carries typing, ping and bye signals', () => {
+		for (const kind of ['typing', 'ping', 'bye'] as const) expect(decodeWire(encodeWire({ kind }))).toEqual({ kind });
+		expect(decodeWire(JSON.stringify({ kind: 'typing', extra: 'ignored' }))).toEqual({ kind: 'typing' });
+	});
+
 	it('drops whatever a hostile stranger might send', () => {
 		expect(decodeWire('not json')).toBeNull();
 		expect(decodeWire(new ArrayBuffer(4))).toBeNull();

@@ -3,7 +3,14 @@
 
 export const MAX_MESSAGE_CHARS = 1000;
 
-export type WireMessage = { kind: 'text'; id: string; text: string };
+export type WireMessage =
+	| { kind: 'text'; id: string; text: string }
+	/** The sender is typing; the receiver shows it for a few seconds. */
+	| { kind: 'typing' }
+	/** Sent every few seconds so either side notices a silent partner (closed tab, lost network). */
+	| { kind: 'ping' }
+	/** The sender pressed Next or Stop: the partner knows at once, before Firestore says so. */
+	| { kind: 'bye' };
 
 /** Trims and checks a message the user typed; null when there is nothing sendable. */
 export function prepareText(raw: string): string | null {
@@ -25,8 +32,12 @@ export function decodeWire(raw: unknown): WireMessage | null {
 		return null;
 	}
 	if (typeof value !== 'object' || value === null) return null;
-	const { kind, id, text } = value as Record<string, unknown>;
-	if (kind !== 'text' || typeof id !== 'string' || id.length > 64 || typeof text !== 'string') return null;
+	const kind: unknown = Reflect.get(value, 'kind');
+	if (kind === 'typing' || kind === 'ping' || kind === 'bye') return { kind };
+	if (kind !== 'text') return null;
+	const id: unknown = Reflect.get(value, 'id');
+	const text: unknown = Reflect.get(value, 'text');
+	if (typeof id !== 'string' || id.length > 64 || typeof text !== 'string') return null;
 	const clean = prepareText(text);
 	return clean === null ? null : { kind, id, text: clean };
 }

@@ -13,6 +13,8 @@ export interface FirebaseClient {
 	db: Firestore;
 	/** True when talking to the local Emulator Suite. */
 	emulated: boolean;
+	/** The Emulator Suite's host when emulated, else null. */
+	emulatorHost: string | null;
 }
 
 /** Served from localhost, the app talks to the Emulator Suite under the demo project. */
@@ -49,12 +51,12 @@ export function firebaseClient(): Promise<FirebaseClient> {
 		const app = initializeApp(options);
 		const auth = getAuth(app);
 		const db = getFirestore(app);
-		if (emulated) {
-			const host = location.hostname === 'localhost' ? '127.0.0.1' : location.hostname;
-			connectAuthEmulator(auth, `http://${host}:9099`, { disableWarnings: true });
-			connectFirestoreEmulator(db, host, 8080);
+		const emulatorHost = emulated ? (location.hostname === 'localhost' ? '127.0.0.1' : location.hostname) : null;
+		if (emulatorHost) {
+			connectAuthEmulator(auth, `http://${emulatorHost}:9099`, { disableWarnings: true });
+			connectFirestoreEmulator(db, emulatorHost, 8080);
 		}
-		return { app, auth, db, emulated };
+		return { app, auth, db, emulated, emulatorHost };
 	})();
 	client.catch(() => (client = null)); // let a later attempt retry after a failed load
 	return client;

@@ -6,12 +6,24 @@ import {
 	onSnapshot,
 	serverTimestamp,
 	setDoc,
+	updateDoc,
 	type DocumentReference,
 	type FieldValue,
 	type Firestore,
 	type Unsubscribe
 } from 'firebase/firestore';
-import { COLLECTIONS, parseLobbyEntry, type ChatMode, type LobbyEntry, type LobbyJoinWrite } from '$shared/model';
+import {
+	COLLECTIONS,
+	normalizeInterests,
+	normalizeLanguage,
+	parseLobbyEntry,
+	PATIENCE,
+	PATIENCE_AFTER_MS,
+	type ChatMode,
+	type LobbyEntry,
+	type LobbyHeartbeatWrite,
+	type LobbyJoinWrite
+} from '$shared/model';
 import { readConverter } from '../firebase/converter';
 
 export const lobbyEntryConverter = readConverter<LobbyEntry>(parseLobbyEntry);
@@ -20,10 +32,43 @@ export function lobbyEntryRef(db: Firestore, uid: string): DocumentReference<Lob
 	return doc(db, COLLECTIONS.lobby, uid).withConverter(lobbyEntryConverter);
 }
 
+export interface LobbyRequest {
+	mode: ChatMode;
+	/** Free-form tags; normalised here exactly as the rules expect. */
+	interests?: readonly string[];
+	/** An ISO 639 code such as "en"; anything else means "any language". */
+	language?: string | null;
+}
+
 /** Overwrites any previous entry (a finished match) with a fresh waiting one. */
-export async function joinLobby(db: Firestore, uid: string, mode: ChatMode): Promise<void> {
-	const entry: LobbyJoinWrite<FieldValue> = { status: 'waiting', mode, joinedAt: serverTimestamp() };
+export async function joinLobby(db: Firestore, uid: string, request: LobbyRequest): Promise<void> {
+	const now = serverTimestamp();
+	const entry: LobbyJoinWrite<FieldValue> = {
+		status: 'waiting',
+		mode: request.mode,
+		interests: normalizeInterests(request.interests ?? []),
+		language: normalizeLanguage(request.language),
+		patience: PATIENCE.fresh,
+		joinedAt: now,
+		heartbeatAt: now
+	};
 	await setDoc(doc(db, COLLECTIONS.lobby, uid), entry);
+}
+
+/** How patient someone who has waited `waitedMs` is (see the matching policy). */
+export function patienceAfter(waitedMs: number): number {
+	if (waitedMs >= PATIENCE_AFTER_MS.acceptsRecentPartners) return PATIENCE.acceptsRecentPartners;
+	if (waitedMs >= PATIENCE_AFTER_MS.acceptsStrangers) return PATIENCE.acceptsStrangers;
+	return PATIENCE.fresh;
+}
+
+/**
+ * Tells the matchmaker we are still here (and how long we have waited). Each write also
+ * runs the matchmaker again, which is what lets a widened search find someone.
+ */
+export async function heartbeatLobby(db: Firestore, uid: string, patience: number): Promise<void> {
+	const beat: LobbyHeartbeatWrite<FieldValue> = { heartbeatAt: serverTimestamp(), patience };
+	await updateDoc(doc(db, COLLECTIONS.lobby, uid), { ...beat });
 }
 
 export async function leaveLobby(db: Firestore, uid: string): Promise<void> {

@@ -1,0 +1,86 @@
+// The backstop for everything a vanished page leaves behind. Pages clean up after
+// themselves when they can (leave the lobby, end the call); a closed laptop or a crash
+// cannot, so a scheduled run removes what is stale. The matchmaker already ignores stale
+// lobby entries (policy.isAlive); this keeps them from piling up.
+import { FieldValue, Timestamp, type Firestore, type Query } from 'firebase-admin/firestore';
+import { COLLECTIONS, type CallEndWrite } from '../shared/model';
+
+/** A waiting entry with no heartbeat for this long belongs to a page that is gone. */
+export const WAITING_ENTRY_TTL_MS = 60_000;
+/** Calls end after this long at most (both pages vanished without a word). */
+export const MAX_CALL_MS = 6 * 60 * 60_000;
+/** Slim records of ended calls (for reports and "don't rematch") are kept this long. */
+export const ENDED_CALL_RETENTION_MS = 7 * 24 * 60 * 60_000;
+
+export interface SweepReport {
+	staleWaiting: number;
+	abandonedCalls: number;
+	oldCallRecords: number;
+}
+
+const BATCH = 400;
+
+async function forEachBatch(query: Query, act: (refs: FirebaseFirestore.DocumentReference[]) => Promise<void>) {
+	let total = 0;
+	for (;;) {
+		const snap = await query.limit(BATCH).get();
+		if (snap.empty) return total;
+		await act(snap.docs.map((d) => d.ref));
+		total += snap.size;
+		if (snap.size < BATCH) return total;
+	}
+}
+
+export async function sweepStale(firestore: Firestore, nowMs: number): Promise<SweepReport> {
+	const lobby = firestore.collection(COLLECTIONS.lobby);
+	const calls = firestore.collection(COLLECTIONS.calls);
+	const deleteAll = async (refs: FirebaseFirestore.DocumentReference[]) => {
+		const batch = firestore.batch();
+		refs.forEach((ref) => batch.delete(ref));
+		await batch.commit();
+	};
+
+	const staleWaiting = await forEachBatch(
+		lobby.where('status', '==', 'waiting').where('heartbeatAt', '<', Timestamp.fromMillis(nowMs - WAITING_ENTRY_TTL_MS)),
+		// A page may come back to life between the query and the delete: only delete entries
+		// whose heartbeat is still old, inside a transaction per entry.
+		async (refs) => {
+			await Promise.all(
+				refs.map((ref) =>
+					firestore.runTransaction(async (tx) => {
+						const snap = await tx.get(ref);
+						const beat: unknown = snap.get('heartbeatAt');
+						const stale = beat instanceof Timestamp && beat.toMillis() < nowMs - WAITING_ENTRY_TTL_MS;
+						if (snap.get('status') === 'waiting' && stale) tx.delete(ref);
+					})
+				)
+			);
+		}
+	);
+
+	// Ending them lets callCleanup strip their signaling and lobby entries as usual.
+	const abandonedCalls = await forEachBatch(
+		calls.where('status', '==', 'active').where('createdAt', '<', Timestamp.fromMillis(nowMs - MAX_CALL_MS)),
+		async (refs) => {
+			const batch = firestore.batch();
+			const end: Omit<CallEndWrite<FieldValue>, 'endedBy'> & { endedBy: null } = {
+				status: 'ended',
+				endedBy: null,
+				endedAt: FieldValue.serverTimestamp()
+			};
+			refs.forEach((ref) => batch.update(ref, { ...end }));
+			await batch.commit();
+		}
+	);
+
+	const oldCallRecords = await forEachBatch(
+		calls.where('status', '==', 'ended').where('endedAt', '<', Timestamp.fromMillis(nowMs - ENDED_CALL_RETENTION_MS)),
+		async (refs) => {
+			// Candidate documents are gone already (callCleanup); delete them again in case a
+			// cleanup run failed, then the record itself.
+			await Promise.all(refs.map((ref) => firestore.recursiveDelete(ref)));
+		}
+	);
+
+	return { staleWaiting, abandonedCalls, oldCallRecords };
+}

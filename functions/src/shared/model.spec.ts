@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { isInterest, normalizeInterests, normalizeLanguage, parseCallDoc, parseLobbyEntry, DocumentShapeError } from './model';
+
+const ts = (ms: number) => ({ toMillis: () => ms });
+
+describe('interests and language', () => {
+	it('normalises what people type into tags the rules accept', () => {
+		expect(normalizeInterests(['#Music', ' board   games ', 'music', 'Café, 音楽'])).toEqual([
+			'music',
+			'board games',
+			'café',
+			'音楽'
+		]);
+		expect(normalizeInterests(['a', 'b', 'c', 'd', 'e', 'f'])).toHaveLength(5);
+		expect(normalizeInterests(['!!!', '   ', '--'])).toEqual([]);
+		const long = normalizeInterests(['x'.repeat(40)]);
+		expect(long).toEqual(['x'.repeat(24)]);
+		for (const tag of normalizeInterests(['#Music', 'a-b-', 'Ünïcödé ok', 'x'.repeat(23) + ' y'])) expect(isInterest(tag)).toBe(true);
+	});
+
+	it('accepts ISO 639 codes and treats anything else as any language', () => {
+		expect(normalizeLanguage('DE')).toBe('de');
+		expect(normalizeLanguage('english')).toBeNull();
+		expect(normalizeLanguage('')).toBeNull();
+		expect(normalizeLanguage(null)).toBeNull();
+	});
+});
+
+describe('document parsers', () => {
+	const entry = {
+		status: 'waiting',
+		mode: 'video',
+		interests: ['music'],
+		language: 'en',
+		patience: 1,
+		joinedAt: ts(1),
+		heartbeatAt: ts(2)
+	};
+
+	it('reads a lobby entry', () => {
+		expect(parseLobbyEntry('lobby/u', entry)).toEqual({
+			status: 'waiting',
+			mode: 'video',
+			interests: ['music'],
+			language: 'en',
+			patience: 1,
+			joinedAtMs: 1,
+			heartbeatAtMs: 2
+		});
+	});
+
+	it('names the document and the field when a document is malformed', () => {
+		expect(() => parseLobbyEntry('lobby/u', { ...entry, mode: 'smoke-signals' })).toThrow(DocumentShapeError);
+		expect(() => parseLobbyEntry('lobby/u', { ...entry, patience: 7 })).toThrow(/lobby\/u.*patience/);
+		expect(() => parseLobbyEntry('lobby/u', { ...entry, status: 'matched' })).toThrow(/callId/);
+	});
+
+	it('refuses a call whose members or offerer make no sense', () => {
+		const call = {
+			members: ['a', 'b'],
+			offerer: 'a',
+			mode: 'text',
+			commonInterests: [],
+			status: 'active',
+			createdAt: ts(1),
+			offer: null,
+			answer: null,
+			endedBy: null,
+			endedAt: null
+		};
+		expect(parseCallDoc('calls/c', call).members).toEqual(['a', 'b']);
+		expect(() => parseCallDoc('calls/c', { ...call, members: ['a', 'a'] })).toThrow(/members/);
+		expect(() => parseCallDoc('calls/c', { ...call, offerer: 'z' })).toThrow(/offerer/);
+		expect(() => parseCallDoc('calls/c', { ...call, offer: { type: 'answer', sdp: 'x' } })).toThrow(/offer/);
+	});
+});

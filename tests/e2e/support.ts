@@ -1,0 +1,80 @@
+// Shared helpers for the browser suites: strangers as separate browser contexts (separate
+// storage, so separate anonymous users) on the built app served by the Hosting emulator.
+import { expect, test, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import type { ChatMode } from '$shared/model';
+import { clearFirestore } from '../support/admin';
+
+export const emulatorsRunning = Boolean(process.env.FIRESTORE_EMULATOR_HOST);
+export const SKIP_REASON =
+	'the Firebase emulators (and the Hosting emulator serving build/) are not running; ' +
+	'run the end-to-end tests through `npm test`.';
+
+export const CONNECT_TIMEOUT = 20_000;
+
+export interface Visitor {
+	name: string;
+	context: BrowserContext;
+	page: Page;
+	/** Uncaught exceptions in the page; a healthy chat has none. */
+	errors: Error[];
+	/** The page's console, printed when a test fails. */
+	console: string[];
+}
+
+/**
+ * Registers the usual set-up for a suite of strangers: skip loudly without emulators,
+ * start from an empty database (earlier suites share the emulator), and close every
+ * context afterwards, printing its console when the test failed.
+ */
+export function strangersSuite(name: string): { visitor(browser: Browser, name: string): Promise<Visitor> } {
+	if (!emulatorsRunning) console.warn(`\n⚠️  SKIPPED ${name} e2e: ${SKIP_REASON}\n`);
+	test.skip(!emulatorsRunning, SKIP_REASON);
+	test.beforeEach(clearFirestore);
+	const opened: Visitor[] = [];
+	test.afterEach(async ({}, testInfo: TestInfo) => {
+		for (const v of opened.splice(0)) {
+			if (testInfo.status !== testInfo.expectedStatus && v.console.length > 0) {
+				console.log(`--- browser console of ${v.name} ---\n${v.console.join('\n')}`);
+			}
+			await v.context.close().catch(() => {});
+		}
+	});
+	return {
+		async visitor(browser, visitorName) {
+			const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+			const page = await context.newPage();
+			const v: Visitor = { name: visitorName, context, page, errors: [], console: [] };
+			page.on('pageerror', (error) => v.errors.push(error));
+			page.on('console', (message) => v.console.push(`[${message.type()}] ${message.text()}`));
+			opened.push(v);
+			return v;
+		}
+	};
+}
+
+/** Opens the start page and presses Start (text mode, the default). */
+export async function start({ page }: Visitor): Promise<void> {
+	await page.goto('/');
+	await page.getByRole('button', { name: 'Start' }).click();
+	await expect(page).toHaveURL(/\/chat\?mode=text$/);
+}
+
+/** Goes straight to the chat page in a mode, as a bookmark or the start page would. */
+export async function startIn({ page }: Visitor, mode: ChatMode): Promise<void> {
+	await page.goto(`/chat?mode=${mode}`);
+}
+
+export async function expectStatus({ page }: Visitor, text: string | RegExp, timeout = CONNECT_TIMEOUT): Promise<void> {
+	await expect(page.getByTestId('status')).toHaveText(text, { timeout });
+}
+
+export async function say({ page }: Visitor, text: string): Promise<void> {
+	const composer = page.getByTestId('composer');
+	await composer.fill(text);
+	await composer.press('Enter');
+	await expect(composer).toHaveValue('');
+}
+
+export function lines({ page }: Visitor, from: 'you' | 'stranger') {
+	return page.locator(`[data-testid="message"][data-from="${from}"]`);
+}

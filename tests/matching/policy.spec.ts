@@ -1,0 +1,181 @@
+// The matching policy as users meet it, on the emulator suite: interests first, a wider
+// search after waiting, no instant rematch, vanished pages never matched and swept away,
+// and the online counter.
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { endCall } from '$lib/call/callDoc';
+import { heartbeatLobby, joinLobby, type LobbyRequest } from '$lib/matching/lobby';
+import { parseCallDoc, type CallDoc } from '$shared/model';
+import { sweepStale, WAITING_ENTRY_TTL_MS } from '../../functions/src/maintenance/sweep';
+import { adminDb, clearFirestore, waitFor } from '../support/admin';
+import { createUser, disposeUsers, type SimulatedUser } from '../support/clients';
+import { describeWithEmulators } from '../support/emulators';
+import { Timestamp } from 'firebase-admin/firestore';
+
+const QUIET_MS = 2_000; // long enough for the matchmaker to act if it (wrongly) would
+
+describeWithEmulators(['firestore', 'auth', 'functions'], 'matching policy on the emulators', () => {
+	let users: SimulatedUser[] = [];
+	beforeEach(clearFirestore);
+	afterEach(async () => {
+		await disposeUsers(users);
+		users = [];
+	});
+
+	async function people(...names: string[]): Promise<SimulatedUser[]> {
+		const made = await Promise.all(names.map((n) => createUser(n)));
+		users.push(...made);
+		return made;
+	}
+
+	/**
+	 * The call the user is matched into next (ignoring calls they were in before), read on
+	 * the server side: these tests are about the matchmaker's decisions, and the client's
+	 * own view of its entry is covered by matchmaker.spec.ts and the browser tests.
+	 */
+	async function nextCall(user: SimulatedUser, except: string[] = [], timeoutMs = 15_000): Promise<CallDoc & { id: string }> {
+		const callId = await waitFor(
+			`${user.name} to be matched`,
+			async () => {
+				const entry = await adminDb().doc(`lobby/${user.uid}`).get();
+				const id: unknown = entry.get('callId');
+				return entry.get('status') === 'matched' && typeof id === 'string' && !except.includes(id) ? id : undefined;
+			},
+			timeoutMs
+		);
+		const snap = await adminDb().doc(`calls/${callId}`).get();
+		return { id: snap.id, ...parseCallDoc(snap.ref.path, snap.data() ?? {}) };
+	}
+
+	const join = (u: SimulatedUser, request: Partial<LobbyRequest> = {}) => joinLobby(u.db, u.uid, { mode: 'text', ...request });
+	const statusOf = async (u: SimulatedUser) => (await adminDb().doc(`lobby/${u.uid}`).get()).get('status');
+	const quiet = () => new Promise((r) => setTimeout(r, QUIET_MS));
+
+	it('matches people who share an interest first, and says which', async () => {
+		const [musicFan, noInterests, alsoMusic] = await people('music fan', 'no interests', 'also music');
+		await join(musicFan!, { interests: ['Music', 'chess'] });
+		await join(noInterests!);
+		await quiet();
+		// The music fan waits for a shared interest rather than taking the first stranger.
+		expect(await statusOf(musicFan!)).toBe('waiting');
+		expect(await statusOf(noInterests!)).toBe('waiting');
+
+		const call = nextCall(alsoMusic!);
+		await join(alsoMusic!, { interests: ['#music'] });
+		const matched = await call;
+		expect([...matched.members].sort()).toEqual([musicFan!.uid, alsoMusic!.uid].sort());
+		expect(matched.commonInterests).toEqual(['music']);
+		expect(await statusOf(noInterests!)).toBe('waiting');
+	});
+
+	it('falls back to anyone once both have waited, and says no interest was shared', async () => {
+		const [cats, dogs] = await people('cats', 'dogs');
+		await join(cats!, { interests: ['cats'] });
+		await join(dogs!, { interests: ['dogs'] });
+		await quiet();
+		expect(await statusOf(cats!)).toBe('waiting');
+
+		// What the page does after PATIENCE_AFTER_MS.acceptsStrangers of waiting.
+		const call = nextCall(cats!);
+		await heartbeatLobby(cats!.db, cats!.uid, 1);
+		await heartbeatLobby(dogs!.db, dogs!.uid, 1);
+		const matched = await call;
+		expect([...matched.members].sort()).toEqual([cats!.uid, dogs!.uid].sort());
+		expect(matched.commonInterests).toEqual([]);
+	});
+
+	it('keeps modes and languages apart', async () => {
+		const [video, audio, german, english] = await people('video', 'audio', 'german', 'english');
+		await join(video!, { mode: 'video' });
+		await join(audio!, { mode: 'audio' });
+		await join(german!, { language: 'de' });
+		await join(english!, { language: 'en' });
+		await quiet();
+		expect((await adminDb().collection('calls').get()).size).toBe(0);
+	});
+
+	it('does not rematch two people who just skipped each other, unless they are alone for a while', async () => {
+		const [a, b] = await people('a', 'b');
+		const first = nextCall(a!);
+		await join(a!);
+		await join(b!);
+		const call = await first;
+		await endCall(b!.db, call.id, b!.uid);
+
+		// Both press Next: they are the only two here.
+		await join(a!);
+		await join(b!);
+		await quiet();
+		expect(await statusOf(a!)).toBe('waiting');
+		expect(await statusOf(b!)).toBe('waiting');
+
+		// Someone new arrives: matched with one of them straight away.
+		const [c] = await people('c');
+		const withNewcomer = nextCall(c!);
+		await join(c!);
+		const fresh = await withNewcomer;
+		expect(fresh.members).toContain(c!.uid);
+		const [leftOver] = [a!, b!].filter((u) => !fresh.members.includes(u.uid));
+
+		// The one left over and the newcomer's partner... rematch only once both are patient.
+		const leftOverCall = nextCall(leftOver!, [call.id]);
+		await endCall(c!.db, fresh.id, c!.uid);
+		const partner = [a!, b!].find((u) => u !== leftOver)!;
+		await join(partner);
+		await quiet();
+		expect(await statusOf(partner)).toBe('waiting');
+		await heartbeatLobby(leftOver!.db, leftOver!.uid, 2);
+		await heartbeatLobby(partner.db, partner.uid, 2);
+		const rematch = await leftOverCall;
+		expect([...rematch.members].sort()).toEqual([a!.uid, b!.uid].sort());
+	});
+
+	it('never matches a page that stopped sending heartbeats, and sweeps it away', async () => {
+		const [vanished, alive] = await people('vanished', 'alive');
+		await join(vanished!);
+		// The tab closed long ago: its heartbeat is old (as if written then).
+		const long = Timestamp.fromMillis(Date.now() - WAITING_ENTRY_TTL_MS - 5_000);
+		await adminDb().doc(`lobby/${vanished!.uid}`).update({ heartbeatAt: long, joinedAt: long });
+		await join(alive!);
+		await quiet();
+		expect((await adminDb().collection('calls').get()).size).toBe(0);
+
+		const report = await sweepStale(adminDb(), Date.now());
+		expect(report.staleWaiting).toBe(1);
+		expect((await adminDb().doc(`lobby/${vanished!.uid}`).get()).exists).toBe(false);
+		expect(await statusOf(alive!)).toBe('waiting');
+	});
+
+	it('ends calls abandoned for hours and removes their signaling', async () => {
+		const [a, b] = await people('a', 'b');
+		const matched = nextCall(a!);
+		await join(a!);
+		await join(b!);
+		const call = await matched;
+		await adminDb().doc(`calls/${call.id}`).update({ createdAt: Timestamp.fromMillis(Date.now() - 7 * 3600_000) });
+		const report = await sweepStale(adminDb(), Date.now());
+		expect(report.abandonedCalls).toBe(1);
+		await waitFor('the call ended and its lobby entries removed', async () => {
+			const snap = await adminDb().doc(`calls/${call.id}`).get();
+			const lobby = await adminDb().collection('lobby').get();
+			return snap.get('status') === 'ended' && lobby.empty ? true : undefined;
+		});
+	});
+
+	it('counts people online through the Hosting rewrite', async () => {
+		const [a, b, c] = await people('a', 'b', 'c');
+		const matched = nextCall(a!);
+		await join(a!);
+		await join(b!);
+		await matched;
+		await join(c!, { mode: 'video' });
+		await waitFor('the counter to see three people', async () => {
+			const res = await fetch('http://127.0.0.1:5050/api/online');
+			expect(res.ok).toBe(true);
+			expect(res.headers.get('cache-control')).toMatch(/s-maxage=\d+/);
+			const body: unknown = await res.json();
+			return typeof body === 'object' && body !== null && Reflect.get(body, 'online') === 3 ? body : undefined;
+		});
+		const res = await fetch('http://127.0.0.1:5050/api/online', { method: 'POST' });
+		expect(res.status).toBe(405);
+	});
+});
