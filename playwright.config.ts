@@ -6,6 +6,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
 	testDir: 'tests/e2e',
 	testMatch: '**/*.e2e.ts',
+	globalSetup: './tests/e2e/warmup.ts',
 	workers: 1,
 	fullyParallel: false,
 	retries: 0,

@@ -64,4 +64,27 @@ test.describe('call lifecycle', () => {
 		await expect(b.page.getByTestId('next')).toHaveText('New chat');
 		expect(b.errors).toEqual([]);
 	});
+
+	test('a partner who goes silent without a word is reported gone in about 10 seconds', async ({ browser }) => {
+		const a = await visitor(browser, 'A');
+		const b = await visitor(browser, 'B');
+		await Promise.all([start(a), start(b)]);
+		await Promise.all([expectStatus(a, 'Connected — say hi!'), expectStatus(b, 'Connected — say hi!')]);
+
+		// A's page hangs: no goodbye, no pagehide, yet its connection stays open underneath
+		// (as when a network drops silently, the other side just hears nothing).
+		const frozeAt = Date.now();
+		void a.page.evaluate(() => {
+			for (;;) {
+				/* a hung tab */
+			}
+		}).catch(() => {});
+		await expect(b.page.getByTestId('status')).toHaveText(/Reconnecting/, { timeout: 8_000 });
+		await expectStatus(b, 'Connection to the stranger was lost', 14_000);
+		const noticedAfter = Date.now() - frozeAt;
+		console.log(`[lifecycle] partner noticed the silent stranger after ${noticedAfter} ms`);
+		expect(noticedAfter).toBeGreaterThan(8_000); // not a false alarm from one late ping
+		await expect(b.page.getByTestId('next')).toHaveText('New chat');
+		expect(b.errors).toEqual([]);
+	});
 });

@@ -9,7 +9,12 @@ export const SKIP_REASON =
 	'the Firebase emulators (and the Hosting emulator serving build/) are not running; ' +
 	'run the end-to-end tests through `npm test`.';
 
-export const CONNECT_TIMEOUT = 20_000;
+/**
+ * How long a test waits for strangers to be matched and connected. Generous: the emulator
+ * suite on a loaded 2-core machine is far slower than production. The bounds users feel
+ * (a partner's leaving within 2 s, silence within ~10 s) are asserted separately.
+ */
+export const CONNECT_TIMEOUT = 30_000;
 
 export interface Visitor {
 	name: string;

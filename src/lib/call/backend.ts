@@ -2,7 +2,7 @@
 // lazily: the start page paints without the SDK, which loads on first paint or on Start.
 export { firebaseClient, signedInUser } from '../firebase/client';
 export { heartbeatLobby, joinLobby, leaveLobby, patienceAfter, watchLobbyEntry } from '../matching/lobby';
-export { endCall, publishDescription, watchCallDoc } from './callDoc';
+export { endCall, publishDescription, readCallDoc, watchCallDoc } from './callDoc';
 export { CandidateOutbox, watchPartnerCandidates } from './candidates';
 export { fetchIceServers } from './iceServers';
 

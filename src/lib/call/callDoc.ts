@@ -2,6 +2,7 @@
 // the answer, and either member ends the call; rules hold each to exactly that.
 import {
 	doc,
+	getDocFromServer,
 	onSnapshot,
 	serverTimestamp,
 	updateDoc,
@@ -41,6 +42,11 @@ export async function publishDescription(
 export async function endCall(db: Firestore, callId: string, uid: string): Promise<void> {
 	const end: CallEndWrite<FieldValue> = { status: 'ended', endedBy: uid, endedAt: serverTimestamp() };
 	await updateDoc(rawCallRef(db, callId), { ...end });
+}
+
+/** A fresh read from the server, for when a listener seems to lag behind. */
+export async function readCallDoc(db: Firestore, callId: string): Promise<CallDoc | null> {
+	return (await getDocFromServer(callDocRef(db, callId))).data() ?? null;
 }
 
 export function watchCallDoc(

@@ -38,6 +38,8 @@ export interface StartOptions {
 
 /** Give up on a call whose data channel has not opened by then. */
 const CONNECT_TIMEOUT_MS = 20_000;
+/** Re-read the call from the server if the partner's description has not arrived by then. */
+const SIGNALING_NUDGE_MS = 8_000;
 /** A lobby write the server has not confirmed by then means we are offline. */
 const WRITE_TIMEOUT_MS = 10_000;
 /** How often each side says "still here" over the data channel. */
@@ -51,6 +53,11 @@ const TYPING_SHOWN_MS = 3_500;
 const TYPING_SEND_EVERY_MS = 2_000;
 const STATS_EVERY_MS = 2_000;
 const SEARCH_TICK_MS = 2_500;
+
+/** Signaling steps, at debug level: what a bug report or a failing browser test needs. */
+function trace(callId: string, step: string, detail: Record<string, unknown> = {}): void {
+	console.debug(`[tangent] call ${callId}: ${step}`, JSON.stringify(detail));
+}
 
 let backendModule: Promise<Backend> | null = null;
 function loadBackend(): Promise<Backend> {
@@ -144,6 +151,14 @@ export class ChatSession {
 	/** For tests and diagnostics: the current call's id. */
 	get callId(): string | null {
 		return this.#call?.id ?? null;
+	}
+	/** The anonymous user's uid once a search has signed in; not reactive (read it on a phase change). */
+	get uid(): string | null {
+		return this.#uid;
+	}
+	/** The Firebase app and database once loaded (file sharing reuses them); not reactive. */
+	get firebase(): Client | null {
+		return this.#client;
 	}
 
 	async start(mode: ChatMode, options: StartOptions = {}): Promise<void> {
@@ -333,10 +348,20 @@ export class ChatSession {
 			lastHeardAt: Date.now(),
 			lastRestartAt: 0,
 			connectionState: 'new',
-			connectTimer: setTimeout(
-				() => this.#endCall(call, { type: 'connection-failed', error: userError('connection-failed') }),
-				CONNECT_TIMEOUT_MS
-			)
+			connectTimer: setTimeout(() => {
+				const pc = call.link?.pc;
+				console.warn(`[tangent] call ${callId}: no data channel after ${CONNECT_TIMEOUT_MS} ms`, JSON.stringify({
+					role: call.link?.role ?? 'no link yet',
+					signaling: pc?.signalingState,
+					ice: pc?.iceConnectionState,
+					gathering: pc?.iceGatheringState,
+					connection: pc?.connectionState,
+					hasRemoteDescription: Boolean(pc?.remoteDescription),
+					offer: Boolean(call.lastSeen?.offer),
+					answer: Boolean(call.lastSeen?.answer)
+				}));
+				this.#endCall(call, { type: 'connection-failed', error: userError('connection-failed') });
+			}, CONNECT_TIMEOUT_MS)
 		};
 		this.#call = call;
 		call.stops.push(() => clearTimeout(call.connectTimer));
@@ -348,6 +373,18 @@ export class ChatSession {
 				(error) => this.#fail(error, generation)
 			)
 		);
+		// Listeners can lag (seen on the emulator under load): if the partner's description
+		// has not arrived after a while, ask the server directly once.
+		const nudge = setTimeout(() => {
+			const link = call.link;
+			if (this.#call !== call || !link || link.pc.remoteDescription) return;
+			trace(callId, 'no remote description yet: reading the call from the server');
+			backend
+				.readCallDoc(client.db, callId)
+				.then((doc) => this.#onCallDoc(call, doc, rtcConfig, generation))
+				.catch((error: unknown) => console.warn('Could not re-read the call', error));
+		}, SIGNALING_NUDGE_MS);
+		call.stops.push(() => clearTimeout(nudge));
 	}
 
 	#onCallDoc(call: ActiveCall, doc: CallDoc | null, rtcConfig: RTCConfiguration, generation: number): void {
@@ -361,6 +398,7 @@ export class ChatSession {
 		this.#commonInterests ??= doc.commonInterests;
 		call.link ??= this.#openLink(call, doc, rtcConfig, generation);
 		const remote = call.link.role === 'offerer' ? doc.answer : doc.offer;
+		trace(call.id, 'call snapshot', { status: doc.status, offer: Boolean(doc.offer), answer: Boolean(doc.answer) });
 		if (remote) call.link.acceptDescription(remote);
 	}
 
@@ -378,6 +416,7 @@ export class ChatSession {
 				outbox.add(candidate);
 				return;
 			}
+			trace(call.id, 'gathering complete', { localCandidates });
 			void outbox.flush();
 			// Relay-only and the relay gave us nothing (down, or refused us): no call can
 			// happen, and waiting for the connect timeout would only say "firewall".
@@ -385,14 +424,19 @@ export class ChatSession {
 				this.#endCall(call, { type: 'connection-failed', error: userError('relay-unavailable') });
 			}
 		};
+		const role = doc.offerer === uid ? 'offerer' : 'answerer';
+		trace(call.id, 'link opened', { role, relayOnly: rtcConfig.iceTransportPolicy === 'relay', iceServers: rtcConfig.iceServers?.length ?? 0 });
 		const link = new PeerLink(
-			doc.offerer === uid ? 'offerer' : 'answerer',
+			role,
 			{ rtcConfig, localStream: this.#options.media ?? null },
 			{
-				description: (description) =>
-					backend.publishDescription(db, call.id, description).catch((error: unknown) => this.#fail(error, generation)),
+				description: (description) => {
+					trace(call.id, `publishing ${description.type}`);
+					backend.publishDescription(db, call.id, description).catch((error: unknown) => this.#fail(error, generation));
+				},
 				candidate: onLocalCandidate,
 				channelOpen: () => {
+					trace(call.id, 'data channel open');
 					clearTimeout(call.connectTimer);
 					call.lastHeardAt = Date.now();
 					void outbox.flush();
@@ -402,6 +446,7 @@ export class ChatSession {
 				message: (data) => this.#onWire(call, decodeWire(data)),
 				channelClosed: () => this.#endCall(call, { type: 'partner-left' }),
 				connectionState: (state) => {
+					trace(call.id, `connection ${state}`);
 					call.connectionState = state;
 					if (state === 'failed' && link.restartIce()) call.lastRestartAt = Date.now();
 				},
@@ -413,7 +458,16 @@ export class ChatSession {
 		);
 		call.stops.push(() => link.close());
 		call.stops.push(
-			backend.watchPartnerCandidates(db, call.id, partnerOf(doc, uid), (list) => link.acceptCandidates(list), fail)
+			backend.watchPartnerCandidates(
+				db,
+				call.id,
+				partnerOf(doc, uid),
+				(list) => {
+					trace(call.id, 'partner candidates', { count: list.length });
+					link.acceptCandidates(list);
+				},
+				fail
+			)
 		);
 		return link;
 	}

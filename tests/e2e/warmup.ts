@@ -1,0 +1,40 @@
+// Playwright global setup: wake every function once before the first browser opens. On a
+// fresh emulator each function's first run starts a Node worker, and on a 2-core machine a
+// burst of those (four browsers opening the start page at once) stalled trigger delivery
+// for longer than a connect timeout. Production has its own cold starts; this keeps the
+// browser suites measuring the app, not the emulator's warm-up.
+import { Timestamp } from 'firebase-admin/firestore';
+import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
+import { adminDb, clearFirestore, waitFor } from '../support/admin';
+import { createUser, disposeUsers } from '../support/clients';
+import { emulatorHosts, hostAndPort } from '../support/emulators';
+
+export default async function warmUp(): Promise<void> {
+	if (!emulatorHosts.firestore) return; // the suites skip, and say why
+	const started = Date.now();
+	const [a, b] = await Promise.all([createUser('warm-a'), createUser('warm-b')]);
+	try {
+		const { host, port } = hostAndPort(emulatorHosts.functions ?? '127.0.0.1:5001');
+		const functions = getFunctions(a.app, 'us-central1');
+		connectFunctionsEmulator(functions, host, port);
+		await Promise.all([
+			fetch('http://127.0.0.1:5050/api/online').then((r) => r.text()),
+			httpsCallable(functions, 'iceServers')(),
+			// Two waiting entries as the app writes them (the matchmaker's trigger runs on each).
+			...[a, b].map((u) => {
+				const now = Timestamp.now();
+				return adminDb()
+					.doc(`lobby/${u.uid}`)
+					.set({ status: 'waiting', mode: 'text', interests: [], language: null, patience: 0, joinedAt: now, heartbeatAt: now });
+			})
+		]);
+		await waitFor('the warm-up pair to be matched', async () =>
+			(await adminDb().doc(`lobby/${a.uid}`).get()).get('status') === 'matched' ? true : undefined,
+			60_000
+		);
+		await clearFirestore();
+	} finally {
+		await disposeUsers([a, b]);
+	}
+	console.log(`[e2e] functions warmed up in ${Date.now() - started} ms`);
+}
