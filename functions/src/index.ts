@@ -5,7 +5,8 @@ import { onRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { callConverter, db } from './firestore';
 import { cleanUpEndedCall } from './calls/cleanup';
-import { sweepStale } from './maintenance/sweep';
+import { sweepOldFiles, sweepStale } from './maintenance/sweep';
+import { callFileStore } from './storage';
 import { matchSeeker } from './matching/matchmaker';
 import { countOnline } from './matching/online';
 
@@ -18,20 +19,30 @@ export const matchmaker = onDocumentWritten({ document: 'lobby/{uid}', maxInstan
 	logger.info('matchmaker', { uid: event.params.uid, ms: Date.now() - started, ...report });
 });
 
-/** When a member ends a call, remove what signaling left in Firestore. */
+/** When a member ends a call, remove what signaling left in Firestore and the files shared. */
 export const callCleanup = onDocumentUpdated('calls/{callId}', async (event) => {
 	const before = event.data?.before;
 	const after = event.data?.after;
 	if (!before || !after || before.get('status') === 'ended' || after.get('status') !== 'ended') return;
 	const call = callConverter.fromFirestore(after);
-	await cleanUpEndedCall(db(), event.params.callId, call);
-	logger.info('callCleanup', { callId: event.params.callId, endedBy: call.endedBy });
+	const report = await cleanUpEndedCall(db(), event.params.callId, call, callFileStore());
+	logger.info('callCleanup', { callId: event.params.callId, endedBy: call.endedBy, ...report });
 });
 
-/** Removes what vanished pages left: silent lobby entries, abandoned calls, old records. */
+/**
+ * Removes what vanished pages left: silent lobby entries, abandoned calls, old records,
+ * and shared files older than a day (a backstop: callCleanup deletes them on call end).
+ */
 export const sweep = onSchedule('every 5 minutes', async () => {
-	const report = await sweepStale(db(), Date.now());
-	logger.info('sweep', { ...report });
+	const now = Date.now();
+	// Independent jobs: one failing must not stop the other.
+	const [report, files] = await Promise.allSettled([sweepStale(db(), now), sweepOldFiles(callFileStore(), now)]);
+	logger.info('sweep', {
+		...(report.status === 'fulfilled' ? report.value : { failed: String(report.reason) }),
+		...(files.status === 'fulfilled' ? files.value : { filesFailed: String(files.reason) })
+	});
+	if (report.status === 'rejected') throw report.reason;
+	if (files.status === 'rejected') throw files.reason;
 });
 
 /**

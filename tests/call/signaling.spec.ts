@@ -3,9 +3,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { endCall, publishDescription, watchCallDoc } from '$lib/call/callDoc';
 import { CandidateOutbox, watchPartnerCandidates } from '$lib/call/candidates';
-import { joinLobby, watchLobbyEntry } from '$lib/matching/lobby';
 import { parseCallDoc, type CallDoc, type IceCandidateRecord } from '$shared/model';
 import { adminDb, clearFirestore, waitFor } from '../support/admin';
+import { matchedPair as matchedPairOf, type MatchedPair } from '../support/calls';
 import { createUser, disposeUsers, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators } from '../support/emulators';
 
@@ -17,25 +17,9 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'signaling through the
 		users = [];
 	});
 
-	async function matchedPair(): Promise<{ callId: string; offerer: SimulatedUser; answerer: SimulatedUser }> {
+	async function matchedPair(): Promise<MatchedPair> {
 		const [a, b] = (users = await Promise.all([createUser('a'), createUser('b')]));
-		const callIdOf = (u: SimulatedUser) =>
-			new Promise<string>((resolve, reject) => {
-				const stop = watchLobbyEntry(u.db, u.uid, (e) => {
-					if (e?.status === 'matched') {
-						stop();
-						resolve(e.callId);
-					}
-				}, reject);
-			});
-		const ids = Promise.all([callIdOf(a!), callIdOf(b!)]);
-		await joinLobby(a!.db, a!.uid, { mode: 'text' });
-		await joinLobby(b!.db, b!.uid, { mode: 'text' });
-		const [idA, idB] = await ids;
-		expect(idA).toBe(idB);
-		const call = parseCallDoc(`calls/${idA}`, (await adminDb().doc(`calls/${idA}`).get()).data() ?? {});
-		const offerer = call.offerer === a!.uid ? a! : b!;
-		return { callId: idA, offerer, answerer: offerer === a ? b! : a! };
+		return matchedPairOf(a!, b!);
 	}
 
 	const candidate = (i: number): RTCIceCandidateInit => ({

@@ -1,12 +1,13 @@
-// Shared set-up for the Firestore rules suites: a rules test environment loaded with
-// firestore.rules, factories for the documents the matchmaker (Admin SDK) would write,
-// and the two assertions every grid cell uses.
+// Shared set-up for the rules suites: a rules test environment loaded with firestore.rules
+// (and, for the Storage suite, storage.rules), factories for the documents the matchmaker
+// (Admin SDK) and the app would write, and the two assertions every grid cell uses.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
 	assertFails,
 	assertSucceeds,
 	initializeTestEnvironment,
+	type RulesTestContext,
 	type RulesTestEnvironment
 } from '@firebase/rules-unit-testing';
 import {
@@ -33,6 +34,13 @@ import {
 	type LobbyMatchWrite,
 	type SessionDescriptionRecord
 } from '$shared/model';
+import {
+	ALLOWED_CONTENT_TYPES,
+	FILE_LIMITS,
+	storagePathFor,
+	type SharedFileCreateWrite,
+	type SharedFileStatus
+} from '$shared/files';
 import { emulatorHosts, hostAndPort, PROJECT_ID } from '../support/emulators';
 
 export const ALICE = 'alice';
@@ -40,10 +48,12 @@ export const BOB = 'bob';
 /** Signed in, but a member of nothing and the owner of nothing she is tested on. */
 export const MALLORY = 'mallory';
 export const CALL_ID = 'call-1';
+export const FILE_ID = 'file-1';
 
 const RULES_FILE = fileURLToPath(new URL('../../firestore.rules', import.meta.url));
+const STORAGE_RULES_FILE = fileURLToPath(new URL('../../storage.rules', import.meta.url));
 
-export { CHAT_MODES, COLLECTIONS, LIMITS, PATIENCE };
+export { ALLOWED_CONTENT_TYPES, CHAT_MODES, COLLECTIONS, FILE_LIMITS, LIMITS, PATIENCE };
 
 /** The Firestore instances one test talks to, each as a different caller. */
 export interface RulesFixture {
@@ -94,6 +104,82 @@ export function useRulesFixture(): RulesFixture {
 	};
 }
 
+/** The Storage client rules-unit-testing hands out (the compat API, typed). */
+export type TestStorage = ReturnType<RulesTestContext['storage']>;
+
+/** The Storage clients one test talks to, and seeding with the rules off. */
+export interface StorageRulesFixture {
+	/** Storage as the signed-in (anonymous) user `uid`. */
+	as(uid: string): TestStorage;
+	signedOut(): TestStorage;
+	/** Writes a Firestore document as the Admin SDK would (the Storage rules read calls). */
+	seedDoc(path: string, data: WithFieldValue<DocumentData>): Promise<void>;
+	/** Stores an object as the Admin SDK would. */
+	seedObject(path: string, bytes: Uint8Array, contentType: string): Promise<void>;
+}
+
+/**
+ * Like useRulesFixture, for storage.rules, which read the call document from Firestore:
+ * both emulators, both rules files. Firestore and the bucket are emptied before each test.
+ */
+export function useStorageRulesFixture(): StorageRulesFixture {
+	let env: RulesTestEnvironment | undefined;
+	const current = (): RulesTestEnvironment => {
+		if (!env) throw new Error('The rules test environment is not initialised yet');
+		return env;
+	};
+
+	beforeAll(async () => {
+		const [firestoreHost, storageHost] = [emulatorHosts.firestore, emulatorHosts.storage];
+		if (!firestoreHost || !storageHost) throw new Error('FIRESTORE_ and FIREBASE_STORAGE_EMULATOR_HOST must be set');
+		env = await initializeTestEnvironment({
+			projectId: PROJECT_ID,
+			firestore: { rules: readFileSync(RULES_FILE, 'utf8'), ...hostAndPort(firestoreHost) },
+			storage: { rules: readFileSync(STORAGE_RULES_FILE, 'utf8'), ...hostAndPort(storageHost) }
+		});
+	});
+	beforeEach(async () => {
+		await current().clearFirestore();
+		// clearStorage() only empties the bucket's top level; our files sit deeper.
+		await current().withSecurityRulesDisabled(async (ctx) => {
+			await deleteAll(ctx.storage().ref());
+		});
+	});
+	afterAll(async () => {
+		await env?.cleanup();
+	});
+
+	return {
+		as: (uid) => current().authenticatedContext(uid).storage(),
+		signedOut: () => current().unauthenticatedContext().storage(),
+		seedDoc: (path, data) =>
+			current().withSecurityRulesDisabled(async (ctx) => {
+				await setDoc(doc(modular(ctx.firestore()), path), data);
+			}),
+		seedObject: (path, bytes, contentType) =>
+			current().withSecurityRulesDisabled(async (ctx) => {
+				await put(ctx.storage(), path, bytes, contentType);
+			})
+	};
+}
+
+type StorageRef = ReturnType<TestStorage['ref']>;
+
+async function deleteAll(folder: StorageRef): Promise<void> {
+	const { items, prefixes } = await folder.listAll();
+	await Promise.all([...items.map((item) => item.delete()), ...prefixes.map(deleteAll)]);
+}
+
+/** An upload as the app makes it (one object, a content type), as a plain promise. */
+export function put(storage: TestStorage, path: string, bytes: Uint8Array, contentType?: string): Promise<unknown> {
+	return new Promise((resolve, reject) => {
+		storage
+			.ref(path)
+			.put(bytes, contentType === undefined ? {} : { contentType })
+			.then(resolve, reject);
+	});
+}
+
 /**
  * rules-unit-testing hands out the compat Firestore, which wraps the modular instance the
  * v9+ functions take (they unwrap it themselves at run time). Unwrap it here, checked,
@@ -128,7 +214,10 @@ export const paths = {
 	lobby: (uid: string) => `${COLLECTIONS.lobby}/${uid}`,
 	call: (callId = CALL_ID) => `${COLLECTIONS.calls}/${callId}`,
 	candidates: (uid: string, callId = CALL_ID) =>
-		`${COLLECTIONS.calls}/${callId}/${COLLECTIONS.candidates}/${uid}`
+		`${COLLECTIONS.calls}/${callId}/${COLLECTIONS.candidates}/${uid}`,
+	file: (fileId = FILE_ID, callId = CALL_ID) => `${COLLECTIONS.calls}/${callId}/${COLLECTIONS.files}/${fileId}`,
+	/** Where `uploader`'s bytes for the file go in Storage. */
+	object: (uploader: string, fileId = FILE_ID, callId = CALL_ID) => storagePathFor(callId, uploader, fileId)
 };
 
 /** The choices a user makes on joining; the rest of the entry is fixed or the server's. */
@@ -239,3 +328,46 @@ export function candidates(count: number): IceCandidateRecord[] {
 export function candidatesDoc(count = 2): CandidatesDoc {
 	return { candidates: candidates(count) };
 }
+
+// -----------------------------------------------------------------------------------
+// Shared files: calls/{callId}/files/{fileId} and the bytes in Storage.
+
+/** What a member writes to announce an upload (a small PNG by default). */
+export function fileAnnouncement(
+	uploader: string = ALICE,
+	fields: Partial<SharedFileCreateWrite<FieldValue>> = {}
+): SharedFileCreateWrite<FieldValue> {
+	return {
+		uploader,
+		name: 'cat.png',
+		size: 1234,
+		contentType: 'image/png',
+		storagePath: paths.object(uploader),
+		status: 'uploading',
+		createdAt: serverTimestamp(),
+		...fields
+	};
+}
+
+/** A file entry at any point of its life. */
+export type FileSeed = Omit<SharedFileCreateWrite<FieldValue>, 'status'> & { status: SharedFileStatus };
+
+export function fileEntry(status: SharedFileStatus, uploader: string = ALICE): FileSeed {
+	return { ...fileAnnouncement(uploader), status };
+}
+
+/** `size` bytes (zeros), for uploads. */
+export function bytes(size: number): Uint8Array {
+	return new Uint8Array(size);
+}
+
+/** Content types the rules must refuse: pages, scripts, vector images, programs, archives. */
+export const UNSAFE_CONTENT_TYPES = [
+	'text/html',
+	'image/svg+xml',
+	'application/javascript',
+	'application/x-msdownload',
+	'application/zip',
+	'video/mp4',
+	'application/octet-stream'
+] as const;

@@ -1,11 +1,20 @@
 // Server-side view of the emulated Firestore, for asserting what landed.
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { getStorage } from 'firebase-admin/storage';
 import { PROJECT_ID } from './emulators';
 
+function adminApp() {
+	return getApps()[0] ?? initializeApp({ projectId: PROJECT_ID });
+}
+
 export function adminDb(): Firestore {
-	const app = getApps()[0] ?? initializeApp({ projectId: PROJECT_ID });
-	return getFirestore(app);
+	return getFirestore(adminApp());
+}
+
+/** The emulated default bucket the app uploads to (needs FIREBASE_STORAGE_EMULATOR_HOST). */
+export function adminBucket() {
+	return getStorage(adminApp()).bucket(`${PROJECT_ID}.appspot.com`);
 }
 
 /** Deletes every document in the emulator's database (the emulator's REST reset). */

@@ -1,22 +1,82 @@
 // What a call leaves behind when it ends: the session descriptions on the call document,
-// both candidate documents, and the members' lobby entries that still point at it. The
-// slim call document (members, who ended it, when) stays so a member can still report.
+// both candidate documents, the members' lobby entries that still point at it, and the
+// files shared in it (their Firestore entries and the bytes in Cloud Storage). The slim
+// call document (members, who ended it, when) stays so a member can still report.
 import { type Firestore } from 'firebase-admin/firestore';
 import { COLLECTIONS, type CallDoc } from '../shared/model';
+import { callStoragePrefix } from '../shared/files';
 import { lobbyCollection } from '../firestore';
+import type { CallFileStore } from '../storage';
 
-export async function cleanUpEndedCall(firestore: Firestore, callId: string, call: CallDoc): Promise<void> {
+export interface CleanupReport {
+	fileEntries: number;
+	/** False when Storage was skipped (the functions emulator without a Storage emulator). */
+	storageCleared: boolean;
+}
+
+/**
+ * `files` is the call's Cloud Storage, or null where there is none to reach (the
+ * emulator without Storage); the Firestore side is cleaned up regardless.
+ */
+export async function cleanUpEndedCall(
+	firestore: Firestore,
+	callId: string,
+	call: CallDoc,
+	files: CallFileStore | null
+): Promise<CleanupReport> {
 	const callRef = firestore.collection(COLLECTIONS.calls).doc(callId);
 	const lobby = lobbyCollection(firestore);
-	await firestore.runTransaction(async (tx) => {
-		const [callSnap, ...entries] = await tx.getAll(callRef, ...call.members.map((uid) => lobby.doc(uid)));
-		for (const snap of entries) {
+	// No transaction: a transaction would lock the members' lobby entries while the
+	// matchmaker pairs those same people again after Next, and locked documents are where
+	// the emulator (and production, under contention) stalls. Plain reads, then deletes
+	// guarded by the version we read, give the same guarantee without any lock.
+	const [callSnap, lobbyEntries] = await Promise.all([
+		callRef.get(),
+		firestore.getAll(...call.members.map((uid) => lobby.doc(uid)))
+	]);
+	const batch = firestore.batch();
+	for (const uid of call.members) batch.delete(callRef.collection(COLLECTIONS.candidates).doc(uid));
+	// Gone already (swept, or deleted with its project's test data): nothing to strip.
+	if (callSnap.exists) batch.update(callRef, { offer: null, answer: null });
+	await batch.commit();
+	await Promise.all(
+		lobbyEntries.map(async (snap) => {
 			const entry = snap.data();
 			// A member who already pressed "New chat" has a fresh waiting entry: leave it be.
-			if (entry?.status === 'matched' && entry.callId === callId) tx.delete(snap.ref);
-		}
-		for (const uid of call.members) tx.delete(callRef.collection(COLLECTIONS.candidates).doc(uid));
-		// Gone already (swept, or deleted with its project's test data): nothing to strip.
-		if (callSnap?.exists) tx.update(callRef, { offer: null, answer: null });
-	});
+			if (entry?.status !== 'matched' || entry.callId !== callId) return;
+			await snap.ref.delete({ lastUpdateTime: snap.updateTime }).catch((error: unknown) => {
+				// Rewritten since we read it (the member rejoined): exactly what we must not delete.
+				if (!isFailedPrecondition(error)) throw error;
+			});
+		})
+	);
+
+	// The rules stopped every read and write of the files when the call ended; now the
+	// bytes and their entries go. Both are attempted even if one fails; the sweep deletes
+	// any bytes left behind after 24 hours, and old call records with their entries.
+	const [bytes, entries] = await Promise.allSettled([
+		files ? files.deletePrefix(callStoragePrefix(callId)) : Promise.resolve(),
+		deleteFileEntries(firestore, callId)
+	]);
+	if (bytes.status === 'rejected') throw bytes.reason;
+	if (entries.status === 'rejected') throw entries.reason;
+	return { fileEntries: entries.value, storageCleared: files !== null };
+}
+
+/** Deletes calls/{callId}/files/*; returns how many there were. */
+async function deleteFileEntries(firestore: Firestore, callId: string): Promise<number> {
+	const collection = firestore.collection(COLLECTIONS.calls).doc(callId).collection(COLLECTIONS.files);
+	let deleted = 0;
+	for (;;) {
+		const snap = await collection.limit(400).get();
+		if (snap.empty) return deleted;
+		const batch = firestore.batch();
+		snap.docs.forEach((d) => batch.delete(d.ref));
+		await batch.commit();
+		deleted += snap.size;
+	}
+}
+
+function isFailedPrecondition(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 9; // gRPC FAILED_PRECONDITION
 }

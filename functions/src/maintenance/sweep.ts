@@ -4,6 +4,7 @@
 // lobby entries (policy.isAlive); this keeps them from piling up.
 import { FieldValue, Timestamp, type Firestore, type Query } from 'firebase-admin/firestore';
 import { COLLECTIONS, type CallEndWrite } from '../shared/model';
+import type { CallFileStore } from '../storage';
 
 /** A waiting entry with no heartbeat for this long belongs to a page that is gone. */
 export const WAITING_ENTRY_TTL_MS = 60_000;
@@ -11,11 +12,24 @@ export const WAITING_ENTRY_TTL_MS = 60_000;
 export const MAX_CALL_MS = 6 * 60 * 60_000;
 /** Slim records of ended calls (for reports and "don't rematch") are kept this long. */
 export const ENDED_CALL_RETENTION_MS = 7 * 24 * 60 * 60_000;
+/**
+ * Shared files are deleted when their call ends (callCleanup); any still in Storage after
+ * this long (a cleanup that failed) are deleted by the sweep. Calls end after MAX_CALL_MS,
+ * so no live call has files this old.
+ */
+export const MAX_FILE_AGE_MS = 24 * 60 * 60_000;
+/** Every shared file lives under this prefix (storagePathFor in shared/files.ts). */
+export const SHARED_FILES_PREFIX = 'calls/';
 
 export interface SweepReport {
 	staleWaiting: number;
 	abandonedCalls: number;
 	oldCallRecords: number;
+}
+
+/** How many shared files the sweep deleted; null when Storage was skipped (emulator). */
+export interface FileSweepReport {
+	oldFiles: number | null;
 }
 
 const BATCH = 400;
@@ -83,4 +97,20 @@ export async function sweepStale(firestore: Firestore, nowMs: number): Promise<S
 	);
 
 	return { staleWaiting, abandonedCalls, oldCallRecords };
+}
+
+/** Deletes shared files older than MAX_FILE_AGE_MS, whatever became of their call. */
+export async function sweepOldFiles(files: CallFileStore | null, nowMs: number): Promise<FileSweepReport> {
+	if (!files) return { oldFiles: null };
+	let oldFiles = 0;
+	let pageToken: string | undefined;
+	do {
+		const page = await files.listPage(SHARED_FILES_PREFIX, pageToken);
+		// A NaN creation time compares false: an object of unknown age is kept.
+		const old = page.objects.filter((o) => o.createdAtMs < nowMs - MAX_FILE_AGE_MS);
+		await Promise.all(old.map((o) => o.delete()));
+		oldFiles += old.length;
+		pageToken = page.nextPageToken;
+	} while (pageToken);
+	return { oldFiles };
 }

@@ -14,7 +14,9 @@ export const COLLECTIONS = {
 	lobby: 'lobby',
 	calls: 'calls',
 	/** Subcollection of a call: one document per member, holding that member's ICE candidates. */
-	candidates: 'candidates'
+	candidates: 'candidates',
+	/** Subcollection of a call: one document per shared file (see files.ts). */
+	files: 'files'
 } as const;
 
 export const LIMITS = {
@@ -278,7 +280,8 @@ function isTimestampLike(value: unknown): value is TimestampLike {
 	return isRecord(value) && typeof value.toMillis === 'function';
 }
 
-function reader(path: string, data: FirestoreData) {
+/** Typed field access for the parsers here and in files.ts: each getter checks or throws. */
+export function reader(path: string, data: FirestoreData) {
 	const fail = (key: string, want: string): never => {
 		throw new DocumentShapeError(path, `\`${key}\` should be ${want}, got ${describe(data[key])}`);
 	};

@@ -46,7 +46,13 @@ export function firebaseClient(): Promise<FirebaseClient> {
 	client ??= (async () => {
 		const emulated = onLocalMachine();
 		const options: FirebaseOptions = emulated
-			? { projectId: DEMO_PROJECT_ID, apiKey: 'demo-api-key', authDomain: `${DEMO_PROJECT_ID}.firebaseapp.com` }
+			? {
+					projectId: DEMO_PROJECT_ID,
+					apiKey: 'demo-api-key',
+					authDomain: `${DEMO_PROJECT_ID}.firebaseapp.com`,
+					// The Storage emulator takes any bucket; shared files need a default one.
+					storageBucket: `${DEMO_PROJECT_ID}.appspot.com`
+				}
 			: await hostedConfig();
 		const app = initializeApp(options);
 		const auth = getAuth(app);

@@ -1,0 +1,43 @@
+// What went wrong with a file, in words for the chat. Storage errors carry codes such as
+// 'storage/unauthorized', Firestore errors codes such as 'permission-denied'.
+
+function codeOf(error: unknown): string {
+	return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+}
+
+function nameOf(error: unknown): string {
+	return error instanceof Error || error instanceof DOMException ? error.name : '';
+}
+
+/** The user (or the end of the call) stopped the upload; not a failure to report. */
+export function isCanceled(error: unknown): boolean {
+	return codeOf(error) === 'storage/canceled';
+}
+
+const UNREACHABLE = new Set(['storage/retry-limit-exceeded', 'unavailable', 'deadline-exceeded']);
+const REFUSED = new Set(['storage/unauthorized', 'storage/unauthenticated', 'permission-denied', 'unauthenticated']);
+
+export function uploadErrorMessage(error: unknown, name: string): string {
+	const code = codeOf(error);
+	if (REFUSED.has(code)) return `Couldn't send ${name}: the server refused it (has the call ended?).`;
+	if (UNREACHABLE.has(code) || nameOf(error) === 'TimeoutError') {
+		return `Couldn't send ${name}: the file server can't be reached. Check your connection and try again.`;
+	}
+	if (code === 'storage/quota-exceeded') return `Couldn't send ${name}: file storage is full right now. Try again later.`;
+	return `Couldn't send ${name}. Please try again.`;
+}
+
+export interface DownloadFailure {
+	message: string;
+	/** The file is gone for good (the call ended, or it was removed): no point retrying. */
+	gone: boolean;
+}
+
+export function downloadFailure(error: unknown): DownloadFailure {
+	const code = codeOf(error);
+	if (REFUSED.has(code) || code === 'storage/object-not-found') {
+		return { gone: true, message: 'This file is no longer available: shared files vanish when the call ends.' };
+	}
+	if (UNREACHABLE.has(code)) return { gone: false, message: "Couldn't download: the file server can't be reached. Try again." };
+	return { gone: false, message: "Couldn't download this file. Try again." };
+}

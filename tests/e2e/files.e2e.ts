@@ -1,0 +1,109 @@
+// Sharing files in a chat, in two browser contexts against the built app on the emulators.
+// Refusals are checked in the browser before anything leaves, so they need no Storage;
+// the upload and download need the Storage emulator and skip, saying why, without it.
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { adminBucket, adminDb } from '../support/admin';
+import { expectStatus, start, strangersSuite, type Visitor } from './support';
+
+const storageRunning = Boolean(process.env.FIREBASE_STORAGE_EMULATOR_HOST);
+const STORAGE_SKIP_REASON =
+	'FIREBASE_STORAGE_EMULATOR_HOST is unset: the Storage emulator is not running (its jar is not cached; ' +
+	'run `npx firebase setup:emulators:storage` once with internet, then `npm test`).';
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+	'base64'
+);
+
+async function connectedPair(visitor: (name: string) => Promise<Visitor>): Promise<[Visitor, Visitor]> {
+	const a = await visitor('A');
+	const b = await visitor('B');
+	await Promise.all([start(a), start(b)]);
+	for (const v of [a, b]) await expectStatus(v, 'Connected — say hi!');
+	return [a, b];
+}
+
+function pick(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]) {
+	return page.getByTestId('file-input').setInputFiles(files);
+}
+
+/** Clicks Download in `message`; what the browser saved, and under which name. */
+async function download(page: Page, message: ReturnType<Page['locator']>): Promise<{ name: string; bytes: Buffer }> {
+	const started = page.waitForEvent('download');
+	await message.getByTestId('file-download').click();
+	const saved = await started;
+	return { name: saved.suggestedFilename(), bytes: await readFile(await saved.path()) };
+}
+
+test.describe('file sharing', () => {
+	const { visitor } = strangersSuite('file sharing');
+
+	test('files the rules would refuse are refused in the browser, with a clear line, and nothing is written', async ({
+		browser
+	}) => {
+		const [a, b] = await connectedPair((name) => visitor(browser, name));
+
+		await pick(a.page, [
+			{ name: 'holiday.mp3', mimeType: 'audio/mpeg', buffer: Buffer.alloc(11 * 1024 * 1024) },
+			{ name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') }
+		]);
+		const errors = a.page.getByTestId('file-error');
+		await expect(errors).toHaveCount(2);
+		await expect(errors.nth(0)).toContainText('File too large: 11 MB, limit 10 MB');
+		await expect(errors.nth(1)).toContainText("Can't send .exe files");
+		await expect(a.page.getByTestId('file-message')).toHaveCount(0);
+
+		// Nothing reached Firestore, and the stranger saw nothing.
+		expect((await adminDb().collectionGroup('files').get()).size).toBe(0);
+		await expect(b.page.getByTestId('file-message')).toHaveCount(0);
+		expect(a.errors).toEqual([]);
+		expect(b.errors).toEqual([]);
+	});
+
+	test('one stranger sends files, the other sees them and downloads the same bytes', async ({ browser }) => {
+		if (!storageRunning) console.warn(`\n⚠️  SKIPPED file upload/download e2e: ${STORAGE_SKIP_REASON}\n`);
+		test.skip(!storageRunning, STORAGE_SKIP_REASON);
+		const [a, b] = await connectedPair((name) => visitor(browser, name));
+
+		const text = Buffer.from('Hello from A.\nSecond line, ünïcödé.\n');
+		await pick(a.page, [
+			{ name: 'dot.png', mimeType: 'image/png', buffer: PNG },
+			// Reserved characters go: the stranger sees "notes draft.txt".
+			{ name: 'notes: draft?.txt', mimeType: 'text/plain', buffer: text }
+		]);
+
+		// The sender's own messages finish uploading.
+		const mine = a.page.getByTestId('file-message');
+		await expect(mine).toHaveCount(2);
+		for (const message of await mine.all()) await expect(message).toHaveAttribute('data-status', 'ready');
+
+		// The partner sees name, size and type, and a preview of the picture.
+		const theirs = b.page.locator('[data-testid="file-message"][data-from="stranger"]');
+		await expect(theirs).toHaveCount(2);
+		const picture = theirs.filter({ hasText: 'dot.png' });
+		const notes = theirs.filter({ hasText: 'notes draft.txt' });
+		await expect(picture).toContainText(`${PNG.length} bytes · PNG image`);
+		await expect(notes).toContainText(`${text.length} bytes · Text`);
+		await expect(picture.locator('img')).toBeVisible();
+		await expect
+			.poll(() => picture.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth))
+			.toBe(1);
+
+		expect(await download(b.page, picture)).toEqual({ name: 'dot.png', bytes: PNG });
+		expect(await download(b.page, notes)).toEqual({ name: 'notes draft.txt', bytes: text });
+
+		// When the call ends the files go: entries and bytes deleted by the cleanup function.
+		const storedObjects = async () => (await adminBucket().getFiles({ prefix: 'calls/' }))[0].length;
+		expect(await storedObjects()).toBe(2);
+		await a.page.getByTestId('stop').click();
+		await expect
+			.poll(async () => (await adminDb().collectionGroup('files').get()).size, { timeout: 15_000 })
+			.toBe(0);
+		await expect.poll(storedObjects, { timeout: 15_000 }).toBe(0);
+
+		expect(a.errors).toEqual([]);
+		expect(b.errors).toEqual([]);
+	});
+});

@@ -1,0 +1,367 @@
+// calls/{callId}/files/{fileId}: a member announces a file they upload to their own
+// Storage folder (status 'uploading'), then marks it 'ready' or 'canceled', once, while the
+// call is on. Both members get and list the entries; nobody else; nobody deletes them.
+import {
+	collection,
+	collectionGroup,
+	deleteDoc,
+	doc,
+	getDoc,
+	getDocs,
+	query,
+	setDoc,
+	Timestamp,
+	updateDoc,
+	where,
+	type Firestore
+} from 'firebase/firestore';
+import { describe, expect, it } from 'vitest';
+import { checkFile, sanitizeFileName } from '$shared/files';
+import { describeWithEmulators } from '../support/emulators';
+import {
+	activeCall,
+	ALICE,
+	type CallSeed,
+	ALLOWED_CONTENT_TYPES,
+	BOB,
+	CALL_ID,
+	COLLECTIONS,
+	endedCall,
+	expectAllowed,
+	expectDenied,
+	FILE_ID,
+	FILE_LIMITS,
+	fileAnnouncement,
+	fileEntry,
+	MALLORY,
+	paths,
+	UNSAFE_CONTENT_TYPES,
+	useRulesFixture
+} from './fixtures';
+
+describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () => {
+	const fx = useRulesFixture();
+	const fileAs = (caller: string, fileId = FILE_ID) => doc(fx.as(caller), paths.file(fileId));
+	const filesOf = (db: Firestore) => collection(db, COLLECTIONS.calls, CALL_ID, COLLECTIONS.files);
+	/** The call is live, and alice has announced a file in the given state. */
+	const seedFile = async (status: 'uploading' | 'ready' | 'canceled', call: CallSeed = activeCall()) => {
+		await fx.seed(paths.call(), call);
+		await fx.seed(paths.file(), fileEntry(status));
+	};
+
+	describe('get', () => {
+		it('the uploader reads the entry → allowed', async () => {
+			await seedFile('ready');
+			await expectAllowed(getDoc(fileAs(ALICE)));
+		});
+
+		it('the partner reads the entry → allowed', async () => {
+			await seedFile('ready');
+			await expectAllowed(getDoc(fileAs(BOB)));
+		});
+
+		it('a member reads it after the call ended (the bytes are unreadable by then) → allowed', async () => {
+			await seedFile('ready', endedCall());
+			await expectAllowed(getDoc(fileAs(BOB)));
+		});
+
+		it('a non-member reads it → denied', async () => {
+			await seedFile('ready');
+			await expectDenied(getDoc(fileAs(MALLORY)));
+		});
+
+		it('signed out → denied', async () => {
+			await seedFile('ready');
+			await expectDenied(getDoc(doc(fx.signedOut(), paths.file())));
+		});
+
+		it('an entry under a call that does not exist → denied', async () => {
+			await fx.seed(paths.file(FILE_ID, 'no-such-call'), fileEntry('ready'));
+			await expectDenied(getDoc(doc(fx.as(ALICE), paths.file(FILE_ID, 'no-such-call'))));
+		});
+	});
+
+	describe('list', () => {
+		it('the partner lists the call’s files (as the app watches them) → allowed', async () => {
+			await seedFile('ready');
+			await expectAllowed(getDocs(filesOf(fx.as(BOB))));
+		});
+
+		it('the partner queries only ready files → allowed', async () => {
+			await seedFile('ready');
+			await expectAllowed(getDocs(query(filesOf(fx.as(BOB)), where('status', '==', 'ready'))));
+		});
+
+		it('a non-member lists the call’s files → denied', async () => {
+			await seedFile('ready');
+			await expectDenied(getDocs(filesOf(fx.as(MALLORY))));
+		});
+
+		it('signed out lists them → denied', async () => {
+			await seedFile('ready');
+			await expectDenied(getDocs(filesOf(fx.signedOut())));
+		});
+
+		it('a member lists files across all calls (collection group) → denied', async () => {
+			await seedFile('ready');
+			await expectDenied(getDocs(collectionGroup(fx.as(ALICE), COLLECTIONS.files)));
+		});
+	});
+
+	describe('create', () => {
+		it('a member announces an upload to their own folder → allowed', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectAllowed(setDoc(fileAs(ALICE), fileAnnouncement(ALICE)));
+		});
+
+		it('the other member does the same → allowed', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectAllowed(setDoc(fileAs(BOB), fileAnnouncement(BOB)));
+		});
+
+		it(`size of exactly FILE_LIMITS.maxBytes (${FILE_LIMITS.maxBytes}) → allowed`, async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectAllowed(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { size: FILE_LIMITS.maxBytes })));
+		});
+
+		it(`a name of exactly ${FILE_LIMITS.nameMaxChars} chars → allowed`, async () => {
+			await fx.seed(paths.call(), activeCall());
+			const name = `${'n'.repeat(FILE_LIMITS.nameMaxChars - 4)}.pdf`;
+			await expectAllowed(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { name, contentType: 'application/pdf' })));
+		});
+
+		it('every allowed content type → allowed', async () => {
+			await fx.seed(paths.call(), activeCall());
+			for (const [i, contentType] of ALLOWED_CONTENT_TYPES.entries()) {
+				const fileId = `file-${i}`;
+				const announcement = fileAnnouncement(ALICE, { contentType, storagePath: paths.object(ALICE, fileId) });
+				await expectAllowed(setDoc(fileAs(ALICE, fileId), announcement));
+			}
+		});
+
+		it('a non-member announces a file in the call → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(MALLORY), fileAnnouncement(MALLORY)));
+		});
+
+		it('signed out → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(doc(fx.signedOut(), paths.file()), fileAnnouncement(ALICE)));
+		});
+
+		it('after the call ended → denied', async () => {
+			await fx.seed(paths.call(), endedCall());
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE)));
+		});
+
+		it('in a call that does not exist → denied', async () => {
+			const announcement = fileAnnouncement(ALICE, { storagePath: paths.object(ALICE, FILE_ID, 'no-such-call') });
+			await expectDenied(setDoc(doc(fx.as(ALICE), paths.file(FILE_ID, 'no-such-call')), announcement));
+		});
+
+		it('forged: alice names bob as the uploader (of bytes in her own folder) → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { uploader: BOB })));
+		});
+
+		it("forged: the bytes in the partner's folder → denied", async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { storagePath: paths.object(BOB) })));
+		});
+
+		it('forged: the bytes under another call → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			const storagePath = paths.object(ALICE, FILE_ID, 'call-2');
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { storagePath })));
+		});
+
+		it('forged: the bytes under another file id → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			const storagePath = paths.object(ALICE, 'file-2');
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { storagePath })));
+		});
+
+		it('forged: the bytes outside calls/ → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { storagePath: 'avatars/x.png' })));
+		});
+
+		it(`oversized: ${FILE_LIMITS.maxBytes + 1} bytes → denied`, async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { size: FILE_LIMITS.maxBytes + 1 })));
+		});
+
+		it('an empty file (size 0) → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { size: 0 })));
+		});
+
+		it('wrong type: size not a whole number → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { size: 12.5 })));
+		});
+
+		it('wrong type: size a string → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), { ...fileAnnouncement(ALICE), size: '1234' }));
+		});
+
+		for (const contentType of UNSAFE_CONTENT_TYPES) {
+			it(`wrong content type: ${contentType} → denied`, async () => {
+				await fx.seed(paths.call(), activeCall());
+				await expectDenied(setDoc(fileAs(ALICE), { ...fileAnnouncement(ALICE), contentType }));
+			});
+		}
+
+		it('an empty name → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { name: '' })));
+		});
+
+		it(`a name of ${FILE_LIMITS.nameMaxChars + 1} chars → denied`, async () => {
+			await fx.seed(paths.call(), activeCall());
+			const name = 'n'.repeat(FILE_LIMITS.nameMaxChars + 1);
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { name })));
+		});
+
+		for (const [what, name] of [
+			['a path', '../../etc/passwd'],
+			['a backslash', 'C:\\evil.png'],
+			['a reserved character', 'what?.png'],
+			['a control character', 'new\nline.png'],
+			['a right-to-left override', `cat${String.fromCharCode(0x202e)}gnp.exe`]
+		] as const) {
+			it(`a name with ${what} → denied`, async () => {
+				await fx.seed(paths.call(), activeCall());
+				await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { name })));
+			});
+		}
+
+		it("announced as already 'ready' → denied", async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), { ...fileAnnouncement(ALICE), status: 'ready' }));
+		});
+
+		it('forged: a client-chosen createdAt instead of serverTimestamp → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), { ...fileAnnouncement(ALICE), createdAt: Timestamp.fromMillis(0) }));
+		});
+
+		it('unknown extra field → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), { ...fileAnnouncement(ALICE), url: 'https://example.com/x' }));
+		});
+
+		it('a field missing → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			const { contentType: _, ...withoutType } = fileAnnouncement(ALICE);
+			await expectDenied(setDoc(fileAs(ALICE), withoutType));
+		});
+
+		it('overwriting an existing entry (setDoc again) → denied', async () => {
+			await seedFile('ready');
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE)));
+		});
+	});
+
+	describe('update', () => {
+		it("the uploader marks the file 'ready' → allowed", async () => {
+			await seedFile('uploading');
+			await expectAllowed(updateDoc(fileAs(ALICE), { status: 'ready' }));
+		});
+
+		it("the uploader marks the file 'canceled' → allowed", async () => {
+			await seedFile('uploading');
+			await expectAllowed(updateDoc(fileAs(ALICE), { status: 'canceled' }));
+		});
+
+		it("forged: the partner marks alice's file ready → denied", async () => {
+			await seedFile('uploading');
+			await expectDenied(updateDoc(fileAs(BOB), { status: 'ready' }));
+		});
+
+		it('a non-member marks it ready → denied', async () => {
+			await seedFile('uploading');
+			await expectDenied(updateDoc(fileAs(MALLORY), { status: 'ready' }));
+		});
+
+		it('signed out → denied', async () => {
+			await seedFile('uploading');
+			await expectDenied(updateDoc(doc(fx.signedOut(), paths.file()), { status: 'ready' }));
+		});
+
+		it('ready → canceled (the partner may have it already) → denied', async () => {
+			await seedFile('ready');
+			await expectDenied(updateDoc(fileAs(ALICE), { status: 'canceled' }));
+		});
+
+		it('canceled → ready → denied', async () => {
+			await seedFile('canceled');
+			await expectDenied(updateDoc(fileAs(ALICE), { status: 'ready' }));
+		});
+
+		it("an unknown status ('deleted') → denied", async () => {
+			await seedFile('uploading');
+			await expectDenied(updateDoc(fileAs(ALICE), { status: 'deleted' }));
+		});
+
+		it('ready, with a bigger size in the same write → denied', async () => {
+			await seedFile('uploading');
+			await expectDenied(updateDoc(fileAs(ALICE), { status: 'ready', size: 5000 }));
+		});
+
+		it('renaming the file → denied', async () => {
+			await seedFile('uploading');
+			await expectDenied(updateDoc(fileAs(ALICE), { name: 'dog.png' }));
+		});
+
+		it('after the call ended → denied', async () => {
+			await seedFile('uploading', endedCall());
+			await expectDenied(updateDoc(fileAs(ALICE), { status: 'ready' }));
+		});
+	});
+
+	describe('delete', () => {
+		it('the uploader deletes the entry → denied', async () => {
+			await seedFile('ready');
+			await expectDenied(deleteDoc(fileAs(ALICE)));
+		});
+
+		it('the partner deletes it → denied', async () => {
+			await seedFile('ready');
+			await expectDenied(deleteDoc(fileAs(BOB)));
+		});
+
+		it('a non-member deletes it → denied', async () => {
+			await seedFile('ready');
+			await expectDenied(deleteDoc(fileAs(MALLORY)));
+		});
+	});
+
+	describe('the app’s own checks agree with the rules', () => {
+		// Whatever checkFile accepts, the rules must accept: names as people have them.
+		const picked = [
+			{ name: '../../Holiday  Photo (1).JPG', size: 4096, type: 'image/jpeg' },
+			{ name: `${'Ä'.repeat(300)}.docx`, size: 1, type: '' },
+			{ name: `bill\u0000${String.fromCharCode(0x202e)}fdp.exe.pdf`, size: FILE_LIMITS.maxBytes, type: 'application/pdf' },
+			{ name: 'C:\\fakepath\\voice memo.m4a', size: 77, type: 'audio/x-m4a' },
+			{ name: '???', size: 5, type: 'text/plain' }
+		];
+		for (const [i, file] of picked.entries()) {
+			it(`checkFile(${JSON.stringify(file.name.slice(0, 30))}) → announcement allowed`, async () => {
+				await fx.seed(paths.call(), activeCall());
+				const check = checkFile(file);
+				if (!check.ok) throw new Error(check.message);
+				expect(check.name).toBe(sanitizeFileName(file.name));
+				const fileId = `picked-${i}`;
+				const announcement = fileAnnouncement(ALICE, {
+					name: check.name,
+					size: file.size,
+					contentType: check.contentType,
+					storagePath: paths.object(ALICE, fileId)
+				});
+				await expectAllowed(setDoc(fileAs(ALICE, fileId), announcement));
+			});
+		}
+	});
+});
