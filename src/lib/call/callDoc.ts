@@ -3,7 +3,6 @@
 import {
 	doc,
 	getDocFromServer,
-	onSnapshot,
 	serverTimestamp,
 	updateDoc,
 	type DocumentReference,
@@ -19,6 +18,7 @@ import {
 	type SessionDescriptionRecord
 } from '$shared/model';
 import { readConverter } from '../firebase/converter';
+import { watchConfirmedDoc } from '../firebase/watch';
 
 export const callDocConverter = readConverter<CallDoc>(parseCallDoc);
 
@@ -55,16 +55,5 @@ export function watchCallDoc(
 	onCall: (call: CallDoc | null) => void,
 	onError: (error: Error) => void
 ): Unsubscribe {
-	return onSnapshot(
-		callDocRef(db, callId),
-		(snap) => {
-			if (snap.metadata.hasPendingWrites) return;
-			try {
-				onCall(snap.data() ?? null);
-			} catch (error) {
-				onError(error instanceof Error ? error : new Error(String(error)));
-			}
-		},
-		onError
-	);
+	return watchConfirmedDoc(callDocRef(db, callId), onCall, onError);
 }

@@ -2,6 +2,7 @@
 // many calls as they like. It owns every subscription, timer and connection it starts:
 // `#teardownCall()` releases one call's worth, `#stopSearching()` the lobby's, both
 // idempotent.
+import { withTimeout } from '../async';
 import { LOBBY_HEARTBEAT_MS, normalizeInterests, partnerOf, type CallDoc, type ChatMode, type LobbyEntry } from '$shared/model';
 import { decodeWire, encodeWire, MAX_MESSAGE_CHARS, prepareText, type WireMessage } from '../chat/wire';
 import { toUserFacingError, userError } from '../errors';
@@ -73,15 +74,6 @@ export function prefetchFirebase(): void {
 		.catch(() => {});
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	return Promise.race([
-		promise,
-		new Promise<never>((_, reject) => {
-			timer = setTimeout(() => reject(new DOMException(`No answer within ${ms} ms`, 'TimeoutError')), ms);
-		})
-	]).finally(() => clearTimeout(timer));
-}
 
 type Client = Awaited<ReturnType<Backend['firebaseClient']>>;
 

@@ -7,6 +7,7 @@
 // It owns everything it starts: the Firestore subscription, running uploads and every
 // object URL it hands out. Firebase is reached through two lazily loaded modules
 // (fileDocs, fileStorage), so the Storage SDK loads only when a file is sent or received.
+import { withTimeout } from '../async';
 import type { FirebaseApp } from 'firebase/app';
 import type { Firestore } from 'firebase/firestore';
 import { checkFile, type AllowedContentType, type SharedFileUpdateWrite } from '$shared/files';
@@ -409,12 +410,3 @@ class CanceledUpload extends Error {
 	override name = 'CanceledUpload';
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	return Promise.race([
-		promise,
-		new Promise<never>((_, reject) => {
-			timer = setTimeout(() => reject(new DOMException(`No answer within ${ms} ms`, 'TimeoutError')), ms);
-		})
-	]).finally(() => clearTimeout(timer));
-}

@@ -3,7 +3,6 @@
 import {
 	deleteDoc,
 	doc,
-	onSnapshot,
 	serverTimestamp,
 	setDoc,
 	updateDoc,
@@ -25,6 +24,7 @@ import {
 	type LobbyJoinWrite
 } from '$shared/model';
 import { readConverter } from '../firebase/converter';
+import { watchConfirmedDoc } from '../firebase/watch';
 
 export const lobbyEntryConverter = readConverter<LobbyEntry>(parseLobbyEntry);
 
@@ -82,17 +82,5 @@ export function watchLobbyEntry(
 	onEntry: (entry: LobbyEntry | null) => void,
 	onError: (error: Error) => void
 ): Unsubscribe {
-	return onSnapshot(
-		lobbyEntryRef(db, uid),
-		(snap) => {
-			// Our own pending write says nothing the server has decided yet.
-			if (snap.metadata.hasPendingWrites) return;
-			try {
-				onEntry(snap.data() ?? null);
-			} catch (error) {
-				onError(error instanceof Error ? error : new Error(String(error)));
-			}
-		},
-		onError
-	);
+	return watchConfirmedDoc(lobbyEntryRef(db, uid), onEntry, onError);
 }
