@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// Tangent's bench (issue #6). `npm run bench` builds the app and the functions, then runs
+// this: it starts the emulator suite itself (see lib/emulators.mjs for why), then
+//   5. front-end weight            (weight.mjs)
+//   2/3/4b. call setup in Chromium  (browser/callSetup.mjs: Tangent text, codelab, video)
+//   1/4a. matchmaking at N users   (load/matchmaking.mjs: Tangent, single-document queue)
+// and writes bench-results/report.md, report.json and latency.svg. Prints the targets
+// with PASS/FAIL and exits 0 whether or not they are met (the report says which).
+//
+// BENCH_QUICK=1: N = 100 only and fewer repeats, for iterating on the bench itself.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { launchChromium, runCodelab, runTangentText, runTangentVideo, serveCodelabHarness } from './browser/callSetup.mjs';
+import { APP_RULES, loadRules, now, ROOT, rulesWithBaselines, startEmulatorsWhenFree, stopEmulators } from './lib/emulators.mjs';
+import { evaluate, markdown, summaryTable, svgPanels } from './lib/report.mjs';
+import { latencySvg } from './lib/svg.mjs';
+import { runMatchmakingSet } from './load/matchmaking.mjs';
+import { measureWeight } from './weight.mjs';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+// The Admin SDK in this process talks to the emulators only; don't probe for a GCP metadata server.
+process.env.METADATA_SERVER_DETECTION = 'none';
+const OUT = join(ROOT, 'bench-results');
+const config = {
+	quick: QUICK,
+	ns: QUICK ? [100] : [100, 500, 1000],
+	/** The parallel-dispatch diagnostic only where it stays quick. */
+	parallelNs: [100],
+	spreadMs: 3_000,
+	waitMs: { tangent: QUICK ? 60_000 : 120_000, 'single-doc': QUICK ? 60_000 : 120_000, parallel: 60_000 },
+	usersPerWorker: 500,
+	iterations: QUICK ? { text: 3, video: 2 } : { text: 10, video: 5 },
+	warmup: 1
+};
+
+const log = (line) => console.log(`[bench] ${line}`);
+const started = now();
+
+function machine() {
+	const cpus = os.cpus();
+	return {
+		cpus: cpus.length,
+		cpuModel: cpus[0]?.model?.trim() ?? '?',
+		memGB: Math.round(os.totalmem() / 2 ** 30),
+		node: process.versions.node,
+		platform: `${os.platform()} ${os.release()}`
+	};
+}
+
+function gitInfo() {
+	const git = (...args) => {
+		try {
+			return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+		} catch {
+			return '';
+		}
+	};
+	const status = git('status', '--porcelain', '--', '.', ':!bench', ':!bench-results');
+	return { commit: git('rev-parse', '--short', 'HEAD') || '?', uncommitted: status ? status.split('\n').length : 0 };
+}
+
+/** Concatenates the sample arrays of several one-iteration runs. */
+function merge(parts) {
+	const out = {};
+	for (const part of parts) for (const [k, v] of Object.entries(part)) out[k] = [...(out[k] ?? []), ...v];
+	return out;
+}
+
+async function main() {
+	rmSync(OUT, { recursive: true, force: true });
+	mkdirSync(OUT, { recursive: true });
+	const opsFile = join(OUT, 'admin-ops.jsonl');
+	const results = {
+		meta: { startedAt: new Date().toISOString(), quick: QUICK, machine: machine(), git: gitInfo(), loadBefore: os.loadavg() },
+		config,
+		matchmaking: [],
+		callSetup: {},
+		weight: null,
+		errors: []
+	};
+	const phase = async (name, fn) => {
+		const t = now();
+		log(`${name}…`);
+		try {
+			await fn();
+		} catch (error) {
+			results.errors.push(`${name}: ${String(error?.stack ?? error).split('\n').slice(0, 3).join(' ')}`);
+			log(`${name} FAILED: ${error}`);
+		}
+		log(`${name} done in ${((now() - t) / 1000).toFixed(0)} s`);
+	};
+
+	log(`${QUICK ? 'quick' : 'full'} run; starting the emulators (output in bench-results/emulators.log)`);
+	const emulators = await startEmulatorsWhenFree({ logFile: join(OUT, 'emulators.log'), opsFile });
+	let browser = null;
+	let harness = null;
+	try {
+		await loadRules(rulesWithBaselines());
+		browser = await launchChromium();
+		results.meta.machine.chromium = browser.version();
+
+		await phase('front-end weight', async () => {
+			results.weight = await measureWeight({ browser });
+			log(`  start page JS ${(results.weight.startPage.jsGzip / 1024).toFixed(1)} KB gz, text chat ${(results.weight.textChat.totalGzip / 1024).toFixed(1)} KB gz`);
+		});
+
+		await phase('call setup in Chromium (Tangent text + Next, codelab baseline, alternating)', async () => {
+			harness = await serveCodelabHarness(join(OUT, '.harness'));
+			const text = [];
+			const codelab = [];
+			for (let i = 0; i < config.warmup + config.iterations.text; i++) {
+				const warm = i < config.warmup;
+				const t = await runTangentText({ browser, iterations: 1, opsFile, log: (l) => log(warm ? `${l} (warm-up, discarded)` : l) });
+				const c = await runCodelab({ browser, iterations: 1, harnessUrl: harness.url, log: (l) => log(warm ? `${l} (warm-up, discarded)` : l) });
+				if (!warm) {
+					text.push(t);
+					codelab.push(c);
+				}
+			}
+			results.callSetup.tangentText = merge(text);
+			results.callSetup.codelab = merge(codelab);
+		});
+
+		await phase('call setup in Chromium (Tangent video)', async () => {
+			results.callSetup.tangentVideo = await runTangentVideo({ browser, iterations: config.iterations.video, log });
+		});
+		await browser.close();
+		browser = null;
+
+		for (const n of config.ns) {
+			await phase(`matchmaking, N = ${n}`, async () => {
+				const scenarios = [...(config.parallelNs.includes(n) ? ['parallel'] : []), 'tangent', 'single-doc'];
+				const set = await runMatchmakingSet({
+					n,
+					scenarios,
+					spreadMs: config.spreadMs,
+					waitMs: config.waitMs,
+					usersPerWorker: config.usersPerWorker,
+					opsFile,
+					log
+				});
+				const entry = { n, scenarios: {} };
+				for (const s of set) {
+					delete s.results; // per-user rows are large; the latencies stay
+					entry.scenarios[s.scenario] = s;
+				}
+				results.matchmaking.push(entry);
+			});
+		}
+	} finally {
+		await browser?.close().catch(() => {});
+		await harness?.close().catch(() => {});
+		await loadRules(APP_RULES()).catch(() => {});
+		log('stopping the emulators');
+		await stopEmulators(emulators);
+	}
+
+	results.meta.finishedAt = new Date().toISOString();
+	results.meta.durationS = (now() - started) / 1000;
+	const targets = evaluate(results);
+	results.targets = targets;
+	writeFileSync(join(OUT, 'report.json'), JSON.stringify(results, null, 1));
+	writeFileSync(join(OUT, 'report.md'), markdown(results, targets));
+	writeFileSync(join(OUT, 'latency.svg'), latencySvg(svgPanels(results)));
+	rmSync(join(OUT, '.harness'), { recursive: true, force: true });
+
+	console.log(`\nTangent bench (${QUICK ? 'quick' : 'full'} run, ${(results.meta.durationS / 60).toFixed(1)} min) — bench-results/report.md\n`);
+	console.log(summaryTable(targets));
+	if (results.errors.length) console.log(`\n${results.errors.length} phase(s) failed; see the report.`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error('[bench] failed:', error);
+		process.exit(1);
+	}
+);
