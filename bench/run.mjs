@@ -80,40 +80,68 @@ async function main() {
 		weight: null,
 		errors: []
 	};
-	const phase = async (name, fn) => {
-		const t = now();
-		log(`${name}…`);
-		try {
-			await fn();
-		} catch (error) {
-			results.errors.push(`${name}: ${String(error?.stack ?? error).split('\n').slice(0, 3).join(' ')}`);
-			log(`${name} FAILED: ${error}`);
+	log(`${QUICK ? 'quick' : 'full'} run; starting the emulators (output in bench-results/emulators.log)`);
+	const env = { emulators: null, browser: null, harness: null };
+	results.meta.interruptions = [];
+	/** (Re)starts whatever is down: the emulator suite (with the baselines' rules) and Chromium. */
+	async function ensureUp(needsBrowser) {
+		if (!env.emulators || env.emulators.diedAt) {
+			if (env.emulators) await stopEmulators(env.emulators);
+			env.emulators = await startEmulatorsWhenFree({ logFile: join(OUT, 'emulators.log'), opsFile });
+			await loadRules(rulesWithBaselines());
 		}
-		log(`${name} done in ${((now() - t) / 1000).toFixed(0)} s`);
+		if (needsBrowser && (!env.browser || !env.browser.isConnected())) {
+			await env.browser?.close().catch(() => {});
+			env.browser = await launchChromium();
+			results.meta.machine.chromium = env.browser.version();
+		}
+	}
+	const interrupted = () => Boolean(env.emulators?.diedAt) || (env.browser !== null && !env.browser.isConnected());
+
+	/** Runs a phase; if the emulators or Chromium were killed under it, restarts them and runs it once more. */
+	const phase = async (name, fn, { browser: needsBrowser = true } = {}) => {
+		for (let attempt = 1; attempt <= 2; attempt++) {
+			const t = now();
+			log(`${name}…`);
+			try {
+				await ensureUp(needsBrowser);
+				await fn();
+				if (!interrupted()) {
+					log(`${name} done in ${((now() - t) / 1000).toFixed(0)} s`);
+					return;
+				}
+				throw new Error('the emulator suite or Chromium stopped during the phase');
+			} catch (error) {
+				const why = interrupted() ? 'emulators or Chromium stopped from outside the bench' : String(error).split('\n')[0];
+				if (interrupted()) results.meta.interruptions.push(`${name}: ${why} (attempt ${attempt})`);
+				if (!interrupted() || attempt === 2) {
+					results.errors.push(`${name}: ${String(error?.stack ?? error).split('\n').slice(0, 3).join(' ')}`);
+					log(`${name} FAILED: ${error}`);
+					return;
+				}
+				log(`${name} interrupted (${why}); restarting and running it again`);
+			}
+		}
 	};
 
-	log(`${QUICK ? 'quick' : 'full'} run; starting the emulators (output in bench-results/emulators.log)`);
-	const emulators = await startEmulatorsWhenFree({ logFile: join(OUT, 'emulators.log'), opsFile });
-	let browser = null;
-	let harness = null;
 	try {
-		await loadRules(rulesWithBaselines());
-		browser = await launchChromium();
-		results.meta.machine.chromium = browser.version();
+		await ensureUp(true);
 
 		await phase('front-end weight', async () => {
-			results.weight = await measureWeight({ browser });
+			results.weight = await measureWeight({ browser: env.browser });
 			log(`  start page JS ${(results.weight.startPage.jsGzip / 1024).toFixed(1)} KB gz, text chat ${(results.weight.textChat.totalGzip / 1024).toFixed(1)} KB gz`);
 		});
 
 		await phase('call setup in Chromium (Tangent text + Next, codelab baseline, alternating)', async () => {
-			harness = await serveCodelabHarness(join(OUT, '.harness'));
+			env.harness ??= await serveCodelabHarness(join(OUT, '.harness'));
 			const text = [];
 			const codelab = [];
 			for (let i = 0; i < config.warmup + config.iterations.text; i++) {
+				if (interrupted()) throw new Error('interrupted');
 				const warm = i < config.warmup;
-				const t = await runTangentText({ browser, iterations: 1, opsFile, log: (l) => log(warm ? `${l} (warm-up, discarded)` : l) });
-				const c = await runCodelab({ browser, iterations: 1, harnessUrl: harness.url, log: (l) => log(warm ? `${l} (warm-up, discarded)` : l) });
+				const note = (l) => log(warm ? `${l} (warm-up, discarded)` : l);
+				const t = await runTangentText({ browser: env.browser, iterations: 1, opsFile, log: note });
+				const c = await runCodelab({ browser: env.browser, iterations: 1, harnessUrl: env.harness.url, log: note });
 				if (!warm) {
 					text.push(t);
 					codelab.push(c);
@@ -124,10 +152,10 @@ async function main() {
 		});
 
 		await phase('call setup in Chromium (Tangent video)', async () => {
-			results.callSetup.tangentVideo = await runTangentVideo({ browser, iterations: config.iterations.video, log });
+			results.callSetup.tangentVideo = await runTangentVideo({ browser: env.browser, iterations: config.iterations.video, log });
 		});
-		await browser.close();
-		browser = null;
+		await env.browser?.close().catch(() => {});
+		env.browser = null;
 
 		for (const n of config.ns) {
 			await phase(`matchmaking, N = ${n}`, async () => {
@@ -141,20 +169,21 @@ async function main() {
 					opsFile,
 					log
 				});
+				if (interrupted()) throw new Error('interrupted');
 				const entry = { n, scenarios: {} };
 				for (const s of set) {
 					delete s.results; // per-user rows are large; the latencies stay
 					entry.scenarios[s.scenario] = s;
 				}
 				results.matchmaking.push(entry);
-			});
+			}, { browser: false });
 		}
 	} finally {
-		await browser?.close().catch(() => {});
-		await harness?.close().catch(() => {});
-		await loadRules(APP_RULES()).catch(() => {});
+		await env.browser?.close().catch(() => {});
+		await env.harness?.close().catch(() => {});
+		if (env.emulators && !env.emulators.diedAt) await loadRules(APP_RULES()).catch(() => {});
 		log('stopping the emulators');
-		await stopEmulators(emulators);
+		await stopEmulators(env.emulators);
 	}
 
 	results.meta.finishedAt = new Date().toISOString();

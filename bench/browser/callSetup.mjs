@@ -87,7 +87,8 @@ function setupCost(pageTraffic, opsFile, from, to) {
 		signalingWrites: client.filter((r) => r.kind === 'write' && signaling(r)).length,
 		signalingReads: client.filter((r) => r.kind === 'read' && signaling(r)).length,
 		listens: count(client, 'listen'),
-		writePaths: client.filter((r) => r.kind === 'write').map((r) => r.path.replace(/[A-Za-z0-9]{20,}/g, '{id}'))
+		writePaths: client.filter((r) => r.kind === 'write').map((r) => r.path.replace(/[A-Za-z0-9]{20,}/g, '{id}')),
+		readPaths: client.filter((r) => r.kind === 'read').map((r) => r.path.replace(/[A-Za-z0-9]{20,}/g, '{id}'))
 	};
 }
 
@@ -98,10 +99,10 @@ function setupCost(pageTraffic, opsFile, from, to) {
 export async function runTangentText({ browser, iterations, opsFile, log }) {
 	const samples = { startToMatched: [], matchedToOpen: [], nextToConnected: [], costs: [], failures: [], pageErrors: [] };
 	for (let i = 0; i < iterations; i++) {
-		await clearFirestore();
 		const people = await Promise.all(['A', 'B', 'C'].map((n) => visitor(browser, n)));
 		const [a, b, c] = people;
 		try {
+			await clearFirestore();
 			await Promise.all([openStartPage(a), openStartPage(b)]);
 			const startA = await clickAt(a, a.page.getByRole('button', { name: 'Start' }));
 			await statusAt(a, STATUS.searching, startA);
@@ -138,10 +139,10 @@ export async function runTangentText({ browser, iterations, opsFile, log }) {
 export async function runTangentVideo({ browser, iterations, log }) {
 	const samples = { startToMatched: [], matchedToOpen: [], matchedToFirstFrame: [], failures: [], pageErrors: [] };
 	for (let i = 0; i < iterations; i++) {
-		await clearFirestore();
 		const people = await Promise.all(['A', 'B'].map((n) => visitor(browser, n)));
 		const [a, b] = people;
 		try {
+			await clearFirestore();
 			await Promise.all([openStartPage(a, 'video'), openStartPage(b, 'video')]);
 			const startA = await clickAt(a, a.page.getByRole('button', { name: 'Start' }));
 			await statusAt(a, STATUS.searching, startA);
@@ -197,7 +198,6 @@ export async function serveCodelabHarness(outDir) {
 /** The codelab baseline: both pages told the room at once, like Tangent's "matched". */
 export async function runCodelab({ browser, iterations, harnessUrl, log }) {
 	const samples = { matchedToOpen: [], costs: [], candidates: [], failures: [], pageErrors: [] };
-	await clearFirestore();
 	for (let i = 0; i < iterations; i++) {
 		const people = await Promise.all(['caller', 'callee'].map((n) => visitor(browser, n)));
 		const [a, b] = people;

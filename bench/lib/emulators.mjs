@@ -59,7 +59,7 @@ export async function waitForFreePorts(maxWaitMs = 30 * 60_000) {
  * all are ready. The environment of this process is pointed at them.
  */
 export async function startEmulators({ logFile, opsFile }) {
-	const log = createWriteStream(logFile);
+	const log = createWriteStream(logFile, { flags: 'a' });
 	const env = {
 		...process.env,
 		...firestoreEmulatorEnv(),
@@ -89,7 +89,11 @@ export async function startEmulators({ logFile, opsFile }) {
 		exited.then(({ code }) => reject(new Error(`emulators exited early (code ${code}); see ${logFile}`)));
 		setTimeout(() => reject(new Error(`emulators not ready after 180 s; see ${logFile}`)), 180_000).unref();
 	});
-	const handle = { child, exited, log, stopped: false };
+	const handle = { child, exited, log, stopped: false, diedAt: null };
+	// Someone else's cleanup (a broad pkill, say) can take the suite down mid-run.
+	exited.then(() => {
+		if (!handle.stopped) handle.diedAt = Date.now();
+	});
 	try {
 		await ready;
 	} catch (error) {
@@ -140,12 +144,19 @@ export async function stopEmulators(handle) {
 	handle.log.end();
 }
 
-/** Deletes every document of a database (the emulator's REST reset). */
+/**
+ * Deletes every document of a database (the emulator's REST reset). The emulator answers
+ * 409 while a transaction holds locks, so that is retried for a while.
+ */
 export async function clearFirestore(database = '(default)') {
-	const res = await fetch(`http://${HOSTS.firestore}/emulator/v1/projects/${PROJECT_ID}/databases/${database}/documents`, {
-		method: 'DELETE'
-	});
-	if (!res.ok) throw new Error(`Could not clear Firestore: HTTP ${res.status}`);
+	for (let attempt = 1; ; attempt++) {
+		const res = await fetch(`http://${HOSTS.firestore}/emulator/v1/projects/${PROJECT_ID}/databases/${database}/documents`, {
+			method: 'DELETE'
+		});
+		if (res.ok) return;
+		if (res.status !== 409 || attempt >= 40) throw new Error(`Could not clear Firestore: HTTP ${res.status}`);
+		await sleep(500);
+	}
 }
 
 export const APP_RULES = () => readFileSync(join(ROOT, 'firestore.rules'), 'utf8');

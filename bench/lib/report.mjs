@@ -138,6 +138,9 @@ export function markdown(r, targets) {
 			`Code: ${m.git.commit}${m.git.uncommitted ? ` plus ${m.git.uncommitted} uncommitted file(s) in the working tree (built and measured as they were)` : ''}.`,
 		''
 	);
+	if (m.interruptions?.length) {
+		out.push(`Interrupted ${m.interruptions.length} time(s) by something outside the bench stopping the emulators or Chromium; each affected phase was restarted once: ${m.interruptions.join('; ')}.`, '');
+	}
 	if (m.loadBefore) out.push(`Load average before the run: ${m.loadBefore.map((x) => x.toFixed(2)).join(', ')}.`, '');
 
 	out.push('## Targets', '');
@@ -366,8 +369,8 @@ function explain(r, targets) {
 		const c = cand.length ? median(cand.map((x) => (x.caller + x.callee) / 2)) : null;
 		notes.push(
 			`**Signaling writes.** Tangent writes the offer, the answer and one or two candidate batches per member; the codelab writes offer, answer and one document per candidate. ` +
-				`On this loopback machine each side gathers only ${num(c, 0)} candidates (host candidates; the demo STUN/TURN at 127.0.0.1:3478 is not running), so the codelab needs only ${num(2 + 2 * (c ?? 0), 0)} writes and batching saves less than half. ` +
-				`With the srflx, relay and IPv6 candidates of real networks (typically 6–12 per side) the codelab's count grows by one write per candidate while Tangent's stays at 2 + 2–4.`
+				`On this loopback machine each side gathers only ${num(c, 0)} candidates (the demo STUN/TURN server at 127.0.0.1:3478 is not running, so there are no server-reflexive or relay candidates), so the codelab needs only ${num(2 + 2 * (c ?? 0), 0)} writes and batching cannot save half. ` +
+				`On real networks, server-reflexive, relay and IPv6 candidates add to the codelab's count one write each, while Tangent's stays at offer + answer + one or two batches per member.`
 		);
 	}
 	if (failed.has('reads')) {

@@ -10,7 +10,7 @@ const fmtMs = (v) => (v >= 10_000 ? `${(v / 1000).toFixed(0)} s` : v >= 1000 ? `
 export function latencySvg(panels, { title = 'Tangent bench: latency distributions' } = {}) {
 	const width = 960;
 	const left = 300;
-	const right = 150;
+	const right = 175;
 	const rowH = 26;
 	const plotW = width - left - right;
 	let y = 40;
