@@ -89,8 +89,9 @@ export class DocumentShapeError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------
-// lobby/{uid}: a user looking for a partner. The owner writes `waiting` entries; only the
-// matchmaker (Admin SDK) turns one into `matched` with the call it created.
+// lobby/{uid}: a user looking for a partner. The owner writes `waiting` entries and marks
+// them `left`; only the matchmaker (Admin SDK) turns one into `matched` with the call it
+// created. Owners never delete their entry (see LobbyLeaveWrite).
 
 interface LobbyEntryCommon {
 	mode: ChatMode;
@@ -103,7 +104,8 @@ interface LobbyEntryCommon {
 
 export type LobbyEntry =
 	| (LobbyEntryCommon & { status: 'waiting' })
-	| (LobbyEntryCommon & { status: 'matched'; callId: string; matchedAtMs: number });
+	| (LobbyEntryCommon & { status: 'matched'; callId: string; matchedAtMs: number })
+	| (LobbyEntryCommon & { status: 'left' });
 
 /** What the owner writes to join; the times are the server's (rules insist). */
 export interface LobbyJoinWrite<Ts> {
@@ -122,6 +124,15 @@ export interface LobbyHeartbeatWrite<Ts> {
 	patience: number;
 }
 
+/**
+ * Leaving (Stop, closing the page): the entry stays, marked `left`, rather than being
+ * deleted, so the time of the last join survives for the join rate limit in firestore.rules.
+ * The sweep deletes left entries a minute later.
+ */
+export interface LobbyLeaveWrite {
+	status: 'left';
+}
+
 /** Fields the matchmaker adds when it pairs an entry. */
 export interface LobbyMatchWrite<Ts> {
 	status: 'matched';
@@ -131,7 +142,7 @@ export interface LobbyMatchWrite<Ts> {
 
 export function parseLobbyEntry(path: string, data: FirestoreData): LobbyEntry {
 	const read = reader(path, data);
-	const status = read.oneOf('status', ['waiting', 'matched'] as const);
+	const status = read.oneOf('status', ['waiting', 'matched', 'left'] as const);
 	const interests = read.stringList('interests', LIMITS.interestsPerUser, LIMITS.interestMaxChars);
 	const common: LobbyEntryCommon = {
 		mode: read.oneOf('mode', CHAT_MODES),
@@ -141,7 +152,7 @@ export function parseLobbyEntry(path: string, data: FirestoreData): LobbyEntry {
 		joinedAtMs: read.millis('joinedAt'),
 		heartbeatAtMs: read.millis('heartbeatAt')
 	};
-	if (status === 'waiting') return { ...common, status };
+	if (status === 'waiting' || status === 'left') return { ...common, status };
 	return {
 		...common,
 		status,

@@ -4,10 +4,12 @@
 import {
 	collection,
 	doc,
+	getDoc,
 	onSnapshot,
 	serverTimestamp,
-	setDoc,
+	Timestamp,
 	updateDoc,
+	writeBatch,
 	type FieldValue,
 	type Firestore,
 	type Unsubscribe
@@ -21,6 +23,14 @@ import {
 	type SharedFileDoc,
 	type SharedFileUpdateWrite
 } from '$shared/files';
+import {
+	nextUploadStep,
+	parseUploadCounter,
+	SAFETY_COLLECTIONS,
+	SAFETY_LIMITS,
+	type UploadCounterStep,
+	type UploadCounterWrite
+} from '$shared/safety';
 import { readConverter } from '../firebase/converter';
 
 export const fileDocConverter = readConverter<SharedFileDoc>(parseFileDoc);
@@ -44,7 +54,21 @@ export interface FileAnnouncement {
 	contentType: AllowedContentType;
 }
 
-/** Announces an upload; returns the Storage path the rules let this user write. */
+/** Too many uploads started lately (SAFETY_LIMITS.uploads); `retryAtMs` says when one may start. */
+export class UploadRateLimitedError extends Error {
+	constructor(readonly retryAtMs: number) {
+		const { max, windowMs } = SAFETY_LIMITS.uploads;
+		const wait = Math.max(1, Math.ceil((retryAtMs - Date.now()) / 1000));
+		super(`You can share ${max} files every ${windowMs / 1000} seconds. Try again in ${wait} s.`);
+		this.name = 'UploadRateLimitedError';
+	}
+}
+
+/**
+ * Announces an upload; returns the Storage path the rules let this user write. The
+ * announcement and the user's upload counter (limits/{uid}) go in one batch, which the
+ * rules accept only while the counter stays within SAFETY_LIMITS.uploads.
+ */
 export async function announceFile(
 	db: Firestore,
 	callId: string,
@@ -62,8 +86,38 @@ export async function announceFile(
 		status: 'uploading',
 		createdAt: serverTimestamp()
 	};
-	await setDoc(doc(filesCollection(db, callId), fileId), write);
+	const counterRef = doc(db, SAFETY_COLLECTIONS.limits, uid);
+	const snap = await getDoc(counterRef);
+	const counter = snap.exists() ? parseUploadCounter(counterRef.path, snap.data()) : null;
+	const windowStartAt: unknown = snap.get('windowStartAt');
+	const commit = (step: Exclude<UploadCounterStep, { kind: 'refused' }>) => {
+		const next: UploadCounterWrite<FieldValue | Timestamp> =
+			step.kind === 'same-window' && windowStartAt instanceof Timestamp
+				? { windowStartAt, uploads: step.uploads, lastUploadAt: serverTimestamp() }
+				: { windowStartAt: serverTimestamp(), uploads: 1, lastUploadAt: serverTimestamp() };
+		const batch = writeBatch(db);
+		batch.set(doc(filesCollection(db, callId), fileId), write);
+		batch.set(counterRef, next);
+		return batch.commit();
+	};
+	const step = nextUploadStep(counter, Date.now());
+	if (step.kind === 'refused') throw new UploadRateLimitedError(step.retryAtMs);
+	try {
+		await commit(step);
+	} catch (error) {
+		// Our clock and the server's disagree about whether the window is over: the rules
+		// accept exactly one of the two ways, so try the other once.
+		if (!counter || !isPermissionDenied(error)) throw error;
+		if (step.kind === 'new-window' && counter.uploads >= SAFETY_LIMITS.uploads.max) {
+			throw new UploadRateLimitedError(counter.windowStartAtMs + SAFETY_LIMITS.uploads.windowMs);
+		}
+		await commit(step.kind === 'new-window' ? { kind: 'same-window', uploads: counter.uploads + 1 } : { kind: 'new-window' });
+	}
 	return storagePath;
+}
+
+function isPermissionDenied(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 'permission-denied';
 }
 
 export async function finishFile(

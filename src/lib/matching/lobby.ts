@@ -1,7 +1,6 @@
 // lobby/{uid}: the signed-in user's own entry. Joining writes a waiting entry; the
 // matchmaker function answers by marking it matched with a call id.
 import {
-	deleteDoc,
 	doc,
 	serverTimestamp,
 	setDoc,
@@ -21,7 +20,8 @@ import {
 	type ChatMode,
 	type LobbyEntry,
 	type LobbyHeartbeatWrite,
-	type LobbyJoinWrite
+	type LobbyJoinWrite,
+	type LobbyLeaveWrite
 } from '$shared/model';
 import { readConverter } from '../firebase/converter';
 import { watchConfirmedDoc } from '../firebase/watch';
@@ -40,7 +40,11 @@ export interface LobbyRequest {
 	language?: string | null;
 }
 
-/** Overwrites any previous entry (a finished match) with a fresh waiting one. */
+/**
+ * Overwrites any previous entry (a finished match, a left one) with a fresh waiting one.
+ * The rules refuse it for a banned user and within SAFETY_LIMITS.lobbyJoinMinIntervalMs of
+ * the previous join; see src/lib/safety/bans.ts for telling the two apart.
+ */
 export async function joinLobby(db: Firestore, uid: string, request: LobbyRequest): Promise<void> {
 	const now = serverTimestamp();
 	const entry: LobbyJoinWrite<FieldValue> = {
@@ -71,8 +75,13 @@ export async function heartbeatLobby(db: Firestore, uid: string, patience: numbe
 	await updateDoc(doc(db, COLLECTIONS.lobby, uid), { ...beat });
 }
 
+/**
+ * Marks the entry left instead of deleting it: the rules rate-limit joins by the time of
+ * the last one, which a delete would erase. The sweep removes left entries later.
+ */
 export async function leaveLobby(db: Firestore, uid: string): Promise<void> {
-	await deleteDoc(doc(db, COLLECTIONS.lobby, uid));
+	const leave: LobbyLeaveWrite = { status: 'left' };
+	await updateDoc(doc(db, COLLECTIONS.lobby, uid), { ...leave });
 }
 
 /** Calls `onEntry` with the entry (null once it is gone) as the server confirms it. */

@@ -1,0 +1,319 @@
+// Keeping strangers safe: reports, blocks, bans and the rate limits on what a user may do.
+// Shared by the web app (`$shared/safety`) and the Cloud Functions; no SDK imports here.
+//
+// Who enforces what:
+// - A report goes through the `reportPartner` callable, which checks the caller was in the
+//   call, allows one report per call, limits reports per user, blocks the pair for good and
+//   bans a user reported by enough different people. Clients cannot write reports, bans or
+//   the per-user safety record at all (firestore.rules).
+// - Bans are enforced twice: firestore.rules refuse a banned user's lobby join, and the
+//   matchmaker never pairs a banned user.
+// - Lobby joins and file uploads are rate limited by firestore.rules from server
+//   timestamps; the app checks the same limits first so it can say why, and when to retry.
+// - Chat messages travel peer to peer, so their limits live in the app, on both ends.
+
+import { DocumentShapeError, reader, type FirestoreData } from './model';
+
+export const SAFETY_COLLECTIONS = {
+	/** reports/{callId}_{reporterUid}: written by the reportPartner callable only. */
+	reports: 'reports',
+	/** bans/{uid}: written by functions only; the banned user reads theirs to see why. */
+	bans: 'bans',
+	/** safety/{uid}: blocks and report history, for functions only (nobody else reads it). */
+	safety: 'safety',
+	/** limits/{uid}: the owner's upload counter, kept honest by firestore.rules. */
+	limits: 'limits'
+} as const;
+
+export const REPORT_REASONS = ['spam', 'nudity', 'harassment', 'underage', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+export const REPORT_REASON_LABELS: Readonly<Record<ReportReason, string>> = {
+	spam: 'Spam, ads or a bot',
+	nudity: 'Nudity or sexual content',
+	harassment: 'Harassment, hate or threats',
+	underage: 'Seems to be under 18',
+	other: 'Something else'
+};
+
+export const SAFETY_LIMITS = {
+	reportNoteMaxChars: 500,
+	/** A member may still report this long after the call ended ("right after a call"). */
+	reportAfterCallMs: 30 * 60_000,
+	/** Reports one user may send. */
+	reports: { max: 10, windowMs: 60 * 60_000 },
+	/** Joins of the lobby (Start, Next): at most about three a second. firestore.rules: 300ms. */
+	lobbyJoinMinIntervalMs: 300,
+	/** Upload starts per user. firestore.rules (limits/{uid}) hold the same numbers. */
+	uploads: { max: 5, windowMs: 30_000 },
+	/** Blocks and report entries kept per user; older ones fall off (a ban outlives them). */
+	historyMax: 1000
+} as const;
+
+/** How many different people must report someone, within what time, to ban them for how long. */
+export interface BanPolicy {
+	reportsToBan: number;
+	windowMs: number;
+	banMs: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// The reportPartner callable's request and response.
+
+export interface ReportRequest {
+	callId: string;
+	reason: ReportReason;
+	/** Optional free text for a moderator, trimmed; empty means none. */
+	note: string;
+}
+
+export interface ReportResponse {
+	reportId: string;
+	/** Reporting always blocks: the two are never matched again. */
+	blocked: true;
+}
+
+/** Why a request body is unacceptable, in words the caller can act on. */
+export class InvalidRequestError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'InvalidRequestError';
+	}
+}
+
+const CALL_ID_PATTERN = /^[A-Za-z0-9]{1,128}$/;
+
+export function parseReportRequest(data: unknown): ReportRequest {
+	if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+		throw new InvalidRequestError('Send {callId, reason, note?}.');
+	}
+	const body = data as FirestoreData;
+	const unknownKeys = Object.keys(body).filter((k) => !['callId', 'reason', 'note'].includes(k));
+	if (unknownKeys.length > 0) throw new InvalidRequestError(`Unknown field(s): ${unknownKeys.join(', ')}.`);
+	const { callId, reason, note } = body;
+	if (typeof callId !== 'string' || !CALL_ID_PATTERN.test(callId)) {
+		throw new InvalidRequestError('callId must be the id of the call you were in.');
+	}
+	if (typeof reason !== 'string' || !(REPORT_REASONS as readonly string[]).includes(reason)) {
+		throw new InvalidRequestError(`reason must be one of: ${REPORT_REASONS.join(', ')}.`);
+	}
+	if (note !== undefined && note !== null && typeof note !== 'string') throw new InvalidRequestError('note must be text.');
+	const trimmed = (note ?? '').trim();
+	if (trimmed.length > SAFETY_LIMITS.reportNoteMaxChars) {
+		throw new InvalidRequestError(`note must be at most ${SAFETY_LIMITS.reportNoteMaxChars} characters.`);
+	}
+	return { callId, reason: reason as ReportReason, note: trimmed };
+}
+
+export function parseReportResponse(data: unknown): ReportResponse {
+	if (typeof data !== 'object' || data === null) throw new DocumentShapeError('reportPartner', 'not an object');
+	const read = reader('reportPartner', data as FirestoreData);
+	if ((data as FirestoreData).blocked !== true) throw new DocumentShapeError('reportPartner', '`blocked` should be true');
+	return { reportId: read.string('reportId', 300), blocked: true };
+}
+
+export function reportIdFor(callId: string, reporterUid: string): string {
+	return `${callId}_${reporterUid}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Documents.
+
+/** reports/{callId}_{reporter}: kept for moderators; deleted with abandoned accounts. */
+export interface ReportDoc {
+	callId: string;
+	reporter: string;
+	reported: string;
+	reason: ReportReason;
+	note: string;
+	createdAtMs: number;
+}
+
+export interface ReportWrite<Ts> {
+	callId: string;
+	reporter: string;
+	reported: string;
+	reason: ReportReason;
+	note: string;
+	createdAt: Ts;
+}
+
+export function parseReportDoc(path: string, data: FirestoreData): ReportDoc {
+	const read = reader(path, data);
+	return {
+		callId: read.string('callId', 128),
+		reporter: read.string('reporter', 128),
+		reported: read.string('reported', 128),
+		reason: read.oneOf('reason', REPORT_REASONS),
+		note: read.string('note', SAFETY_LIMITS.reportNoteMaxChars),
+		createdAtMs: read.millis('createdAt')
+	};
+}
+
+/** bans/{uid}: the banned user may read it (to see why and until when); only functions write. */
+export interface BanDoc {
+	reason: 'reports';
+	/** Different people who reported the user within the policy's window. */
+	reporters: number;
+	createdAtMs: number;
+	untilMs: number;
+}
+
+export interface BanWrite<Ts> {
+	reason: 'reports';
+	reporters: number;
+	createdAt: Ts;
+	until: Ts;
+}
+
+export function parseBanDoc(path: string, data: FirestoreData): BanDoc {
+	const read = reader(path, data);
+	return {
+		reason: read.oneOf('reason', ['reports'] as const),
+		reporters: read.integer('reporters', 0, Number.MAX_SAFE_INTEGER),
+		createdAtMs: read.millis('createdAt'),
+		untilMs: read.millis('until')
+	};
+}
+
+export function isBanActive(ban: Pick<BanDoc, 'untilMs'> | null, nowMs: number): boolean {
+	return ban !== null && ban.untilMs > nowMs;
+}
+
+/** One report against a user, as the safety record keeps it. */
+export interface ReportMark {
+	by: string;
+	atMs: number;
+}
+
+/** safety/{uid}: what the functions remember about a user. */
+export interface SafetyRecord {
+	/** People this user reported: never matched with them again. */
+	blocked: string[];
+	/** People who reported this user: never matched with them again either. */
+	blockedBy: string[];
+	/** Reports against this user, newest last. */
+	reportsReceived: ReportMark[];
+	/** When this user sent reports, newest last (for their rate limit). */
+	reportsSentAtMs: number[];
+	bannedUntilMs: number | null;
+}
+
+export const EMPTY_SAFETY_RECORD: SafetyRecord = {
+	blocked: [],
+	blockedBy: [],
+	reportsReceived: [],
+	reportsSentAtMs: [],
+	bannedUntilMs: null
+};
+
+export function parseSafetyRecord(path: string, data: FirestoreData): SafetyRecord {
+	const read = reader(path, data);
+	const numbers = (key: string): number[] => {
+		const v = data[key];
+		if (Array.isArray(v) && v.every((n) => typeof n === 'number' && Number.isFinite(n))) return v as number[];
+		throw new DocumentShapeError(path, `\`${key}\` should be a list of numbers`);
+	};
+	const marks = data.reportsReceived;
+	if (!Array.isArray(marks)) throw new DocumentShapeError(path, '`reportsReceived` should be a list');
+	const reportsReceived = marks.map((m: unknown): ReportMark => {
+		const mark = m as FirestoreData | null;
+		if (typeof mark?.by !== 'string' || typeof mark.atMs !== 'number') {
+			throw new DocumentShapeError(path, '`reportsReceived` holds an entry that is not {by, atMs}');
+		}
+		return { by: mark.by, atMs: mark.atMs };
+	});
+	const bannedUntil = data.bannedUntilMs;
+	if (bannedUntil !== null && typeof bannedUntil !== 'number') {
+		throw new DocumentShapeError(path, '`bannedUntilMs` should be a number or null');
+	}
+	return {
+		blocked: read.stringList('blocked', SAFETY_LIMITS.historyMax, 128),
+		blockedBy: read.stringList('blockedBy', SAFETY_LIMITS.historyMax, 128),
+		reportsReceived,
+		reportsSentAtMs: numbers('reportsSentAtMs'),
+		bannedUntilMs: bannedUntil
+	};
+}
+
+/** Everyone this user must never be matched with, in either direction. */
+export function avoidedBy(record: SafetyRecord): Set<string> {
+	return new Set([...record.blocked, ...record.blockedBy]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Decisions (pure: the callable applies them inside a transaction).
+
+export interface RateDecision {
+	allowed: boolean;
+	/** When the oldest event in the window leaves it: the earliest time to try again. */
+	retryAtMs: number | null;
+}
+
+/** A sliding window: may one more event happen at `nowMs`, given the past ones? */
+export function rateCheck(pastMs: readonly number[], nowMs: number, limit: { max: number; windowMs: number }): RateDecision {
+	const inWindow = pastMs.filter((t) => t > nowMs - limit.windowMs).sort((a, b) => a - b);
+	if (inWindow.length < limit.max) return { allowed: true, retryAtMs: null };
+	const oldest = inWindow[inWindow.length - limit.max] ?? nowMs;
+	return { allowed: false, retryAtMs: oldest + limit.windowMs };
+}
+
+export interface BanDecision {
+	/** Different reporters within the window, including this report. */
+	reporters: number;
+	banUntilMs: number | null;
+}
+
+/** After a report lands, is its target banned, and until when? */
+export function banDecision(reports: readonly ReportMark[], nowMs: number, policy: BanPolicy): BanDecision {
+	const reporters = new Set(reports.filter((r) => r.atMs > nowMs - policy.windowMs).map((r) => r.by)).size;
+	return { reporters, banUntilMs: reporters >= policy.reportsToBan ? nowMs + policy.banMs : null };
+}
+
+/** Keeps the newest `max` items of a history list, so a record never outgrows a document. */
+export function keepNewest<T>(items: readonly T[], max: number = SAFETY_LIMITS.historyMax): T[] {
+	return items.slice(Math.max(0, items.length - max));
+}
+
+// ---------------------------------------------------------------------------------------
+// limits/{uid}: the upload counter. Rules cannot count documents, so each upload
+// announcement is written in one batch with this counter, and firestore.rules check the
+// counter moved by exactly one inside its window (or opened a new window) and stayed
+// within SAFETY_LIMITS.uploads.
+
+export interface UploadCounter {
+	windowStartAtMs: number;
+	uploads: number;
+}
+
+export interface UploadCounterWrite<Ts> {
+	/** The server's time when this window opened: kept while it lasts, `request.time` when a new one opens. */
+	windowStartAt: Ts;
+	uploads: number;
+	/** Always the server's time of this write: ties the counter to the announcement in the same batch. */
+	lastUploadAt: Ts;
+}
+
+export function parseUploadCounter(path: string, data: FirestoreData): UploadCounter {
+	const read = reader(path, data);
+	return {
+		windowStartAtMs: read.millis('windowStartAt'),
+		uploads: read.integer('uploads', 1, SAFETY_LIMITS.uploads.max)
+	};
+}
+
+export type UploadCounterStep =
+	| { kind: 'same-window'; uploads: number }
+	| { kind: 'new-window' }
+	| { kind: 'refused'; retryAtMs: number };
+
+/**
+ * What the next upload does to the counter, judged by the app's clock (the rules judge by
+ * the server's; the app retries the other way once if the two disagree).
+ */
+export function nextUploadStep(counter: UploadCounter | null, nowMs: number): UploadCounterStep {
+	const { max, windowMs } = SAFETY_LIMITS.uploads;
+	if (!counter || nowMs >= counter.windowStartAtMs + windowMs) return { kind: 'new-window' };
+	if (counter.uploads < max) return { kind: 'same-window', uploads: counter.uploads + 1 };
+	return { kind: 'refused', retryAtMs: counter.windowStartAtMs + windowMs };
+}
