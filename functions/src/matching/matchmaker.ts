@@ -14,6 +14,7 @@ import {
 	DocumentShapeError,
 	type CallCreateWrite,
 	type LobbyEntry,
+	type LobbyLeaveWrite,
 	type LobbyMatchWrite
 } from '../shared/model';
 import {
@@ -139,9 +140,14 @@ export async function matchSeeker(
 		if (!seekerEntry || seekerEntry.status !== 'waiting') return { ...report, outcome: 'not-waiting' };
 		const seeker = person(seekerUid, seekerEntry);
 		const [candidates, history]: [LobbyPerson[], SeekerHistory] = await Promise.all([candidatesFor(firestore, seeker), known ?? historyOf(firestore, seekerUid)]);
-		// The rules refuse a banned user's join, and a ban removes a waiting entry; this is
-		// the second lock on the same door.
-		if (history.banned) return { ...report, outcome: 'banned' };
+		// The rules refuse a banned user's join, and the ban's transaction marks a waiting
+		// entry left (so no seeker finds a banned candidate); this is the second lock on the
+		// same door. The entry is marked left too, so that no other seeker picks it.
+		if (history.banned) {
+			const leave: LobbyLeaveWrite = { status: 'left' };
+			await lobby.doc(seekerUid).update({ ...leave });
+			return { ...report, outcome: 'banned' };
+		}
 		known = history;
 		const ctx: MatchContext = { nowMs: Date.now(), recentPartners: history.recentPartners, blocked: history.blocked };
 		const order = candidateOrder(seeker, candidates, ctx, random);

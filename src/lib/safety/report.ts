@@ -19,12 +19,21 @@ export async function reportPartner(
 }
 
 /**
+ * The message of a callable's error without the HTTP status the SDK appends ("… [403]"):
+ * the function's own words, fit to show.
+ */
+export function callableMessage(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	return message.replace(/\s*\[\d{3}\]$/, '');
+}
+
+/**
  * What to tell the user when a report is refused. The function's own message is already
  * plain words for the refusals users can meet (once per call, too many reports).
  */
 export function reportErrorMessage(error: unknown): string {
 	const code = typeof error === 'object' && error !== null ? String(Reflect.get(error, 'code') ?? '') : '';
-	const message = error instanceof Error ? error.message : '';
+	const message = callableMessage(error);
 	switch (code) {
 		case 'functions/already-exists':
 		case 'functions/resource-exhausted':
