@@ -639,14 +639,15 @@ const seedOpenWindow =
 	(uploads: number): Step =>
 	async (fx) => {
 		openWindowStart = Timestamp.now();
-		const counter: UploadCounterWrite<Timestamp> = { windowStartAt: openWindowStart, uploads, lastUploadAt: openWindowStart };
+		const counter: UploadCounterWrite<Timestamp> = { windowStartAt: openWindowStart, uploads, lastUploadAt: openWindowStart, lastFileId: 'an-earlier-file' };
 		await fx.seed(paths.limits(ALICE), counter);
 	};
 /** The counter counting one more upload inside the window seedOpenWindow opened. */
 const countedStep = (uploads: number) => (): UploadCounterWrite<FieldValue | Timestamp> => ({
 	windowStartAt: openWindowStart,
 	uploads,
-	lastUploadAt: serverTimestamp()
+	lastUploadAt: serverTimestamp(),
+	lastFileId: FILE_ID
 });
 
 /**
