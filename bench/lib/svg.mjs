@@ -36,7 +36,7 @@ export function latencySvg(panels, { title = 'Tangent bench: latency distributio
 		}
 		panel.rows.forEach((row, i) => {
 			const cy = top + i * rowH + rowH / 2;
-			const vs = row.values.filter((v) => Number.isFinite(v) && v > 0);
+			const vs = (row.values ?? []).filter((v) => Number.isFinite(v) && v > 0);
 			parts.push(`<text x="${left - 8}" y="${cy + 4}" class="label">${esc(row.label)}</text>`);
 			if (vs.length === 0) {
 				parts.push(`<text x="${left + 4}" y="${cy + 4}" class="note">no samples</text>`);

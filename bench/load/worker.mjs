@@ -219,9 +219,15 @@ async function singleDocUser(user, deadline) {
  */
 async function warmUp(user, scenario) {
 	if (scenario === 'tangent') {
-		// A throwaway write the bench's rules allow (the app's rules let owners write only
-		// real joins to the lobby, and never delete), then a read of the entry it will watch.
-		await setDoc(doc(user.db, 'bench_warmup', user.uid), { at: serverTimestamp() });
+		// A throwaway write the app's own rules allow in any database (the parallel variant
+		// runs on a named database with only those rules): opening the user's upload counter.
+		// Not a lobby join, which would start the join rate limit's clock.
+		await setDoc(doc(user.db, 'limits', user.uid), {
+			windowStartAt: serverTimestamp(),
+			uploads: 1,
+			lastUploadAt: serverTimestamp(),
+			lastFileId: 'bench-warm-up'
+		});
 		await getDoc(doc(user.db, COLLECTIONS.lobby, user.uid)).catch(() => {});
 	} else {
 		await setDoc(doc(user.db, 'bench_warmup', user.uid), { at: serverTimestamp() });
