@@ -6,6 +6,7 @@ import {
 	type DocumentData,
 	type Firestore,
 	type FirestoreDataConverter,
+	type Transaction,
 	type QueryDocumentSnapshot
 } from 'firebase-admin/firestore';
 import {
@@ -16,6 +17,7 @@ import {
 	type FirestoreData,
 	type LobbyEntry
 } from './shared/model';
+import { EMPTY_SAFETY_RECORD, parseSafetyRecord, SAFETY_COLLECTIONS, type SafetyRecord } from './shared/safety';
 
 export function db(): Firestore {
 	// The functions emulator registers apps of its own, so look for the default one by name.
@@ -33,6 +35,15 @@ function readConverter<T>(parse: (path: string, data: FirestoreData) => T): Fire
 			return parse(snapshot.ref.path, snapshot.data());
 		}
 	};
+}
+
+export const safetyConverter = readConverter<SafetyRecord>(parseSafetyRecord);
+
+/** A user's safety record (blocks, reports, ban), or the empty one if they have none. */
+export async function safetyRecordOf(firestore: Firestore, uid: string, tx?: Transaction): Promise<SafetyRecord> {
+	const ref = firestore.collection(SAFETY_COLLECTIONS.safety).doc(uid).withConverter(safetyConverter);
+	const snap = tx ? await tx.get(ref) : await ref.get();
+	return snap.data() ?? EMPTY_SAFETY_RECORD;
 }
 
 export const lobbyConverter = readConverter<LobbyEntry>(parseLobbyEntry);

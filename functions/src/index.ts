@@ -3,7 +3,9 @@ import { logger } from 'firebase-functions/v2';
 import { onDocumentUpdated, onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { onRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { getAuth } from 'firebase-admin/auth';
 import { callConverter, db } from './firestore';
+import { cleanUpAbandonedAccounts } from './maintenance/accounts';
 import { cleanUpEndedCall } from './calls/cleanup';
 import { sweepOldFiles, sweepStale } from './maintenance/sweep';
 import { callFileStore } from './storage';
@@ -45,6 +47,13 @@ export const sweep = onSchedule('every 5 minutes', async () => {
 	if (files.status === 'rejected') throw files.reason;
 });
 
+/** Once a day: anonymous accounts idle for 30 days go, with everything stored about them. */
+export const accountCleanup = onSchedule({ schedule: 'every day 04:00', timeoutSeconds: 540 }, async () => {
+	db(); // initialises the default app for getAuth()
+	const report = await cleanUpAbandonedAccounts(db(), getAuth(), callFileStore(), Date.now());
+	logger.info('accountCleanup', { ...report });
+});
+
 /**
  * GET /api/online (a Hosting rewrite): the online counter for the start page. The CDN
  * serves one answer to everyone for 30 s, so its cost does not grow with the audience.
@@ -59,3 +68,5 @@ export const onlineCount = onRequest({ cors: false, maxInstances: 10 }, async (r
 });
 
 export { iceServers } from './ice/iceServers';
+export { reportPartner } from './safety/reportPartner';
+export { operatorStatus } from './safety/operatorStatus';

@@ -9,10 +9,12 @@ import {
 	getDoc,
 	getDocs,
 	query,
+	serverTimestamp,
 	setDoc,
 	Timestamp,
 	updateDoc,
 	where,
+	writeBatch,
 	type Firestore
 } from 'firebase/firestore';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +29,7 @@ import {
 	CALL_ID,
 	COLLECTIONS,
 	endedCall,
+	expiredUploadWindow,
 	expectAllowed,
 	expectDenied,
 	FILE_ID,
@@ -35,7 +38,9 @@ import {
 	fileEntry,
 	MALLORY,
 	paths,
+	SAFETY_LIMITS,
 	UNSAFE_CONTENT_TYPES,
+	uploadWindowOpening,
 	useRulesFixture
 } from './fixtures';
 
@@ -43,6 +48,33 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 	const fx = useRulesFixture();
 	const fileAs = (caller: string, fileId = FILE_ID) => doc(fx.as(caller), paths.file(fileId));
 	const filesOf = (db: Firestore) => collection(db, COLLECTIONS.calls, CALL_ID, COLLECTIONS.files);
+	/**
+	 * An announcement as the app writes it: batched with a step of the uploader's counter
+	 * (limits/{uid}). The counter is first seeded as long expired, so this opens a new
+	 * window and the rules cell under test is the file's, not the rate limit's.
+	 */
+	const announceWith = async (db: Firestore, uploader: string, announcement: object, fileId = FILE_ID, callId = CALL_ID) => {
+		await fx.seed(paths.limits(uploader), expiredUploadWindow());
+		const batch = writeBatch(db);
+		batch.set(doc(db, paths.file(fileId, callId)), announcement);
+		batch.set(doc(db, paths.limits(uploader)), uploadWindowOpening());
+		return batch.commit();
+	};
+	const announce = (caller: string, announcement: object, fileId = FILE_ID) =>
+		announceWith(fx.as(caller), caller, announcement, fileId);
+	/** The next upload as the app counts it: reads the counter, steps it, in one batch with the file. */
+	const announceNext = async (db: Firestore, fileId: string) => {
+		const counter = await getDoc(doc(db, paths.limits(ALICE)));
+		const batch = writeBatch(db);
+		batch.set(doc(db, paths.file(fileId)), fileAnnouncement(ALICE, { storagePath: paths.object(ALICE, fileId) }));
+		batch.set(
+			doc(db, paths.limits(ALICE)),
+			counter.exists()
+				? { windowStartAt: counter.get('windowStartAt'), uploads: Number(counter.get('uploads')) + 1, lastUploadAt: serverTimestamp() }
+				: uploadWindowOpening()
+		);
+		return batch.commit();
+	};
 	/** The call is live, and alice has announced a file in the given state. */
 	const seedFile = async (status: 'uploading' | 'ready' | 'canceled', call: CallSeed = activeCall()) => {
 		await fx.seed(paths.call(), call);
@@ -111,23 +143,23 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 	describe('create', () => {
 		it('a member announces an upload to their own folder → allowed', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectAllowed(setDoc(fileAs(ALICE), fileAnnouncement(ALICE)));
+			await expectAllowed(announce(ALICE, fileAnnouncement(ALICE)));
 		});
 
 		it('the other member does the same → allowed', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectAllowed(setDoc(fileAs(BOB), fileAnnouncement(BOB)));
+			await expectAllowed(announce(BOB, fileAnnouncement(BOB)));
 		});
 
 		it(`size of exactly FILE_LIMITS.maxBytes (${FILE_LIMITS.maxBytes}) → allowed`, async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectAllowed(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { size: FILE_LIMITS.maxBytes })));
+			await expectAllowed(announce(ALICE, fileAnnouncement(ALICE, { size: FILE_LIMITS.maxBytes })));
 		});
 
 		it(`a name of exactly ${FILE_LIMITS.nameMaxChars} chars → allowed`, async () => {
 			await fx.seed(paths.call(), activeCall());
 			const name = `${'n'.repeat(FILE_LIMITS.nameMaxChars - 4)}.pdf`;
-			await expectAllowed(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { name, contentType: 'application/pdf' })));
+			await expectAllowed(announce(ALICE, fileAnnouncement(ALICE, { name, contentType: 'application/pdf' })));
 		});
 
 		it('every allowed content type → allowed', async () => {
@@ -135,93 +167,93 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 			for (const [i, contentType] of ALLOWED_CONTENT_TYPES.entries()) {
 				const fileId = `file-${i}`;
 				const announcement = fileAnnouncement(ALICE, { contentType, storagePath: paths.object(ALICE, fileId) });
-				await expectAllowed(setDoc(fileAs(ALICE, fileId), announcement));
+				await expectAllowed(announce(ALICE, announcement, fileId));
 			}
 		});
 
 		it('a non-member announces a file in the call → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(MALLORY), fileAnnouncement(MALLORY)));
+			await expectDenied(announce(MALLORY, fileAnnouncement(MALLORY)));
 		});
 
 		it('signed out → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(doc(fx.signedOut(), paths.file()), fileAnnouncement(ALICE)));
+			await expectDenied(announceWith(fx.signedOut(), ALICE, fileAnnouncement(ALICE)));
 		});
 
 		it('after the call ended → denied', async () => {
 			await fx.seed(paths.call(), endedCall());
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE)));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE)));
 		});
 
 		it('in a call that does not exist → denied', async () => {
 			const announcement = fileAnnouncement(ALICE, { storagePath: paths.object(ALICE, FILE_ID, 'no-such-call') });
-			await expectDenied(setDoc(doc(fx.as(ALICE), paths.file(FILE_ID, 'no-such-call')), announcement));
+			await expectDenied(announceWith(fx.as(ALICE), ALICE, announcement, FILE_ID, 'no-such-call'));
 		});
 
 		it('forged: alice names bob as the uploader (of bytes in her own folder) → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { uploader: BOB })));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { uploader: BOB })));
 		});
 
 		it("forged: the bytes in the partner's folder → denied", async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { storagePath: paths.object(BOB) })));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { storagePath: paths.object(BOB) })));
 		});
 
 		it('forged: the bytes under another call → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
 			const storagePath = paths.object(ALICE, FILE_ID, 'call-2');
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { storagePath })));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { storagePath })));
 		});
 
 		it('forged: the bytes under another file id → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
 			const storagePath = paths.object(ALICE, 'file-2');
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { storagePath })));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { storagePath })));
 		});
 
 		it('forged: the bytes outside calls/ → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { storagePath: 'avatars/x.png' })));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { storagePath: 'avatars/x.png' })));
 		});
 
 		it(`oversized: ${FILE_LIMITS.maxBytes + 1} bytes → denied`, async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { size: FILE_LIMITS.maxBytes + 1 })));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { size: FILE_LIMITS.maxBytes + 1 })));
 		});
 
 		it('an empty file (size 0) → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { size: 0 })));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { size: 0 })));
 		});
 
 		it('wrong type: size not a whole number → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { size: 12.5 })));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { size: 12.5 })));
 		});
 
 		it('wrong type: size a string → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), { ...fileAnnouncement(ALICE), size: '1234' }));
+			await expectDenied(announce(ALICE, { ...fileAnnouncement(ALICE), size: '1234' }));
 		});
 
 		for (const contentType of UNSAFE_CONTENT_TYPES) {
 			it(`wrong content type: ${contentType} → denied`, async () => {
 				await fx.seed(paths.call(), activeCall());
-				await expectDenied(setDoc(fileAs(ALICE), { ...fileAnnouncement(ALICE), contentType }));
+				await expectDenied(announce(ALICE, { ...fileAnnouncement(ALICE), contentType }));
 			});
 		}
 
 		it('an empty name → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { name: '' })));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { name: '' })));
 		});
 
 		it(`a name of ${FILE_LIMITS.nameMaxChars + 1} chars → denied`, async () => {
 			await fx.seed(paths.call(), activeCall());
 			const name = 'n'.repeat(FILE_LIMITS.nameMaxChars + 1);
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { name })));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { name })));
 		});
 
 		for (const [what, name] of [
@@ -233,34 +265,57 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 		] as const) {
 			it(`a name with ${what} → denied`, async () => {
 				await fx.seed(paths.call(), activeCall());
-				await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE, { name })));
+				await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { name })));
 			});
 		}
 
 		it("announced as already 'ready' → denied", async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), { ...fileAnnouncement(ALICE), status: 'ready' }));
+			await expectDenied(announce(ALICE, { ...fileAnnouncement(ALICE), status: 'ready' }));
 		});
 
 		it('forged: a client-chosen createdAt instead of serverTimestamp → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), { ...fileAnnouncement(ALICE), createdAt: Timestamp.fromMillis(0) }));
+			await expectDenied(announce(ALICE, { ...fileAnnouncement(ALICE), createdAt: Timestamp.fromMillis(0) }));
 		});
 
 		it('unknown extra field → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(fileAs(ALICE), { ...fileAnnouncement(ALICE), url: 'https://example.com/x' }));
+			await expectDenied(announce(ALICE, { ...fileAnnouncement(ALICE), url: 'https://example.com/x' }));
 		});
 
 		it('a field missing → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
 			const { contentType: _, ...withoutType } = fileAnnouncement(ALICE);
-			await expectDenied(setDoc(fileAs(ALICE), withoutType));
+			await expectDenied(announce(ALICE, withoutType));
+		});
+
+		it('an announcement without a step of the upload counter → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE)));
+		});
+
+		it("an announcement counted on someone else's counter → denied", async () => {
+			await fx.seed(paths.call(), activeCall());
+			const db = fx.as(ALICE);
+			const batch = writeBatch(db);
+			batch.set(doc(db, paths.file()), fileAnnouncement(ALICE));
+			batch.set(doc(db, paths.limits(BOB)), uploadWindowOpening());
+			await expectDenied(batch.commit());
+		});
+
+		it(`the ${SAFETY_LIMITS.uploads.max + 1}th upload within ${SAFETY_LIMITS.uploads.windowMs / 1000} s → denied`, async () => {
+			await fx.seed(paths.call(), activeCall());
+			const db = fx.as(ALICE);
+			for (let i = 1; i <= SAFETY_LIMITS.uploads.max; i++) {
+				await expectAllowed(announceNext(db, `file-${i}`));
+			}
+			await expectDenied(announceNext(db, 'one-too-many'));
 		});
 
 		it('overwriting an existing entry (setDoc again) → denied', async () => {
 			await seedFile('ready');
-			await expectDenied(setDoc(fileAs(ALICE), fileAnnouncement(ALICE)));
+			await expectDenied(announce(ALICE, fileAnnouncement(ALICE)));
 		});
 	});
 
@@ -360,7 +415,7 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 					contentType: check.contentType,
 					storagePath: paths.object(ALICE, fileId)
 				});
-				await expectAllowed(setDoc(fileAs(ALICE, fileId), announcement));
+				await expectAllowed(announce(ALICE, announcement, fileId));
 			});
 		}
 	});

@@ -15,6 +15,7 @@ import {
 	Firestore,
 	serverTimestamp,
 	setDoc,
+	Timestamp,
 	type DocumentData,
 	type FieldValue,
 	type WithFieldValue
@@ -41,6 +42,7 @@ import {
 	type SharedFileCreateWrite,
 	type SharedFileStatus
 } from '$shared/files';
+import { SAFETY_COLLECTIONS, SAFETY_LIMITS, type BanWrite, type UploadCounterWrite } from '$shared/safety';
 import { emulatorHosts, hostAndPort, PROJECT_ID } from '../support/emulators';
 
 export const ALICE = 'alice';
@@ -53,7 +55,7 @@ export const FILE_ID = 'file-1';
 const RULES_FILE = fileURLToPath(new URL('../../firestore.rules', import.meta.url));
 const STORAGE_RULES_FILE = fileURLToPath(new URL('../../storage.rules', import.meta.url));
 
-export { ALLOWED_CONTENT_TYPES, CHAT_MODES, COLLECTIONS, FILE_LIMITS, LIMITS, PATIENCE };
+export { ALLOWED_CONTENT_TYPES, CHAT_MODES, COLLECTIONS, FILE_LIMITS, LIMITS, PATIENCE, SAFETY_COLLECTIONS, SAFETY_LIMITS };
 
 /** The Firestore instances one test talks to, each as a different caller. */
 export interface RulesFixture {
@@ -216,6 +218,10 @@ export const paths = {
 	candidates: (uid: string, callId = CALL_ID) =>
 		`${COLLECTIONS.calls}/${callId}/${COLLECTIONS.candidates}/${uid}`,
 	file: (fileId = FILE_ID, callId = CALL_ID) => `${COLLECTIONS.calls}/${callId}/${COLLECTIONS.files}/${fileId}`,
+	limits: (uid: string) => `${SAFETY_COLLECTIONS.limits}/${uid}`,
+	ban: (uid: string) => `${SAFETY_COLLECTIONS.bans}/${uid}`,
+	report: (id: string) => `${SAFETY_COLLECTIONS.reports}/${id}`,
+	safety: (uid: string) => `${SAFETY_COLLECTIONS.safety}/${uid}`,
 	/** Where `uploader`'s bytes for the file go in Storage. */
 	object: (uploader: string, fileId = FILE_ID, callId = CALL_ID) => storagePathFor(callId, uploader, fileId)
 };
@@ -258,6 +264,26 @@ export function matchedEntry(
 		status: 'matched',
 		callId,
 		matchedAt: serverTimestamp()
+	};
+}
+
+/** An entry its owner left (Stop): the matched or waiting fields stay, status `left`. */
+export function leftEntry(): Omit<WaitedEntry, 'status'> & { status: 'left' } {
+	return { ...waitedEntry(PATIENCE.acceptsStrangers), status: 'left' };
+}
+
+/** The same entry as if joined a minute ago: past the join rate limit. */
+export function earlier<T extends { joinedAt: unknown }>(entry: T): Omit<T, 'joinedAt'> & { joinedAt: Timestamp } {
+	return { ...entry, joinedAt: Timestamp.fromMillis(Date.now() - 60_000) };
+}
+
+/** bans/{uid} as the reportPartner function writes it. */
+export function banUntil(untilMs: number): BanWrite<Timestamp> {
+	return {
+		reason: 'reports',
+		reporters: 3,
+		createdAt: Timestamp.fromMillis(untilMs - 86_400_000),
+		until: Timestamp.fromMillis(untilMs)
 	};
 }
 
@@ -354,6 +380,17 @@ export type FileSeed = Omit<SharedFileCreateWrite<FieldValue>, 'status'> & { sta
 
 export function fileEntry(status: SharedFileStatus, uploader: string = ALICE): FileSeed {
 	return { ...fileAnnouncement(uploader), status };
+}
+
+/** The first step of an upload counter: a new window, opened now (server time). */
+export function uploadWindowOpening(): UploadCounterWrite<FieldValue> {
+	return { windowStartAt: serverTimestamp(), uploads: 1, lastUploadAt: serverTimestamp() };
+}
+
+/** A counter whose window ended long ago, full: the next upload opens a new window. */
+export function expiredUploadWindow(): UploadCounterWrite<Timestamp> {
+	const old = Timestamp.fromMillis(Date.now() - 3_600_000);
+	return { windowStartAt: old, uploads: SAFETY_LIMITS.uploads.max, lastUploadAt: old };
 }
 
 /** `size` bytes (zeros), for uploads. */

@@ -1,6 +1,7 @@
-// lobby/{uid}: the owner joins (a fresh `waiting` entry stamped by the server), beats
-// while waiting (heartbeatAt, rising patience), reads their own entry and leaves; only
-// the matchmaker (Admin SDK) may mark it `matched`.
+// lobby/{uid}: the owner joins (a fresh `waiting` entry stamped by the server, at most
+// one join per 300 ms, never while banned), beats while waiting (heartbeatAt, rising
+// patience), reads their own entry and leaves (marks it `left`); only the matchmaker
+// (Admin SDK) may mark it `matched`, and nobody deletes it but the functions.
 import {
 	collection,
 	deleteDoc,
@@ -31,6 +32,10 @@ import {
 	matchedEntry,
 	PATIENCE,
 	paths,
+	SAFETY_LIMITS,
+	banUntil,
+	earlier,
+	leftEntry,
 	useRulesFixture,
 	waitedEntry,
 	waitingEntry
@@ -124,6 +129,21 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 
 		it('signed out → denied', async () => {
 			await expectDenied(setDoc(aliceEntry(fx.signedOut()), waitingEntry()));
+		});
+
+		it('banned: a banned user joins → denied', async () => {
+			await fx.seed(paths.ban(ALICE), banUntil(Date.now() + 3_600_000));
+			await expectDenied(setDoc(aliceEntry(), waitingEntry()));
+		});
+
+		it('banned: an expired ban → allowed', async () => {
+			await fx.seed(paths.ban(ALICE), banUntil(Date.now() - 1000));
+			await expectAllowed(setDoc(aliceEntry(), waitingEntry()));
+		});
+
+		it("banned: someone else's ban does not stop alice → allowed", async () => {
+			await fx.seed(paths.ban(MALLORY), banUntil(Date.now() + 3_600_000));
+			await expectAllowed(setDoc(aliceEntry(), waitingEntry()));
 		});
 
 		it('another user creates an entry for alice → denied', async () => {
@@ -248,57 +268,93 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 
 	describe('update: join again', () => {
 		it('owner replaces a matched entry with a fresh waiting one ("New chat") → allowed', async () => {
-			await fx.seed(paths.lobby(ALICE), matchedEntry());
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
 			await expectAllowed(setDoc(aliceEntry(), waitingEntry()));
 		});
 
 		it('owner rejoins while waiting, with another mode and interests → allowed', async () => {
-			await fx.seed(paths.lobby(ALICE), waitedEntry(PATIENCE.acceptsRecentPartners));
+			await fx.seed(paths.lobby(ALICE), earlier(waitedEntry(PATIENCE.acceptsRecentPartners)));
 			await expectAllowed(setDoc(aliceEntry(), waitingEntry({ mode: 'video', interests: ['chess'] })));
 		});
 
+		it('owner joins again after leaving (a left entry) → allowed', async () => {
+			await fx.seed(paths.lobby(ALICE), earlier(leftEntry()));
+			await expectAllowed(setDoc(aliceEntry(), waitingEntry()));
+		});
+
+		it(`rate limit: a join within ${SAFETY_LIMITS.lobbyJoinMinIntervalMs} ms of the previous one → denied`, async () => {
+			await fx.seed(paths.lobby(ALICE), matchedEntry()); // joined just now
+			await expectDenied(setDoc(aliceEntry(), waitingEntry()));
+		});
+
+		it('rate limit: leave and join again at once → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), leftEntry()); // joined just now, then left
+			await expectDenied(setDoc(aliceEntry(), waitingEntry()));
+		});
+
+		it('rate limit: a burst of joins right after one lands → all denied', async () => {
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
+			await expectAllowed(setDoc(aliceEntry(), waitingEntry()));
+			const burst = await Promise.all(
+				[1, 2, 3].map(() => setDoc(aliceEntry(), waitingEntry()).then(() => 'allowed', (e: { code?: string }) => e.code ?? 'error'))
+			);
+			expect(burst).toEqual(['permission-denied', 'permission-denied', 'permission-denied']);
+		});
+
+		it('banned: a banned user joins again → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
+			await fx.seed(paths.ban(ALICE), banUntil(Date.now() + 3_600_000));
+			await expectDenied(setDoc(aliceEntry(), waitingEntry()));
+		});
+
+		it('banned: once the ban is over → allowed', async () => {
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
+			await fx.seed(paths.ban(ALICE), banUntil(Date.now() - 1000));
+			await expectAllowed(setDoc(aliceEntry(), waitingEntry()));
+		});
+
 		it('signed out → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), matchedEntry());
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
 			await expectDenied(setDoc(aliceEntry(fx.signedOut()), waitingEntry()));
 		});
 
 		it("another user overwrites alice's entry → denied", async () => {
-			await fx.seed(paths.lobby(ALICE), matchedEntry());
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
 			await expectDenied(setDoc(aliceEntry(fx.as(MALLORY)), waitingEntry()));
 		});
 
 		it("forged: owner marks their waiting entry 'matched' with a callId → denied", async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await fx.seed(paths.lobby(ALICE), earlier(waitingEntry()));
 			await expectDenied(setDoc(aliceEntry(), matchedEntry()));
 		});
 
 		it('forged: owner adds matchedAt to a waiting entry → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await fx.seed(paths.lobby(ALICE), earlier(waitingEntry()));
 			await expectDenied(updateDoc(aliceEntry(), { matchedAt: Timestamp.now() }));
 		});
 
 		it('forged: owner points a matched entry at another call → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), matchedEntry());
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
 			await expectDenied(updateDoc(aliceEntry(), { callId: 'someone-elses-call' }));
 		});
 
 		it('forged: owner keeps their old joinedAt to jump the queue → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await fx.seed(paths.lobby(ALICE), earlier(waitingEntry()));
 			await expectDenied(updateDoc(aliceEntry(), { mode: 'text' }));
 		});
 
 		it('forged: "New chat" keeping the old patience → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), matchedEntry());
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
 			await expectDenied(setDoc(aliceEntry(), waitedEntry(PATIENCE.acceptsStrangers)));
 		});
 
 		it('wrong type: mode 42 → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await fx.seed(paths.lobby(ALICE), earlier(waitingEntry()));
 			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), mode: 42 }));
 		});
 
 		it("wrong type: interests a string ('music') → denied", async () => {
-			await fx.seed(paths.lobby(ALICE), matchedEntry());
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
 			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), interests: 'music' }));
 		});
 	});
@@ -442,20 +498,55 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 
 		it('normalizeLanguage(...) outputs → join allowed', async () => {
 			for (const raw of [' EN ', 'deu', 'english', '', null, undefined]) {
+				await fx.seed(paths.lobby(ALICE), earlier(leftEntry())); // past the join rate limit
 				await expectAllowed(setDoc(aliceEntry(), waitingEntry({ language: normalizeLanguage(raw) })));
 			}
 		});
 	});
 
-	describe('delete', () => {
-		it('owner leaves the lobby → allowed', async () => {
+	describe('update: leave', () => {
+		it('owner leaves while waiting (status left) → allowed', async () => {
 			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectAllowed(deleteDoc(aliceEntry()));
+			await expectAllowed(updateDoc(aliceEntry(), { status: 'left' }));
 		});
 
 		it('owner leaves after being matched → allowed', async () => {
 			await fx.seed(paths.lobby(ALICE), matchedEntry());
-			await expectAllowed(deleteDoc(aliceEntry()));
+			await expectAllowed(updateDoc(aliceEntry(), { status: 'left' }));
+		});
+
+		it('signed out → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(fx.signedOut()), { status: 'left' }));
+		});
+
+		it("another user marks alice's entry left → denied", async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(fx.as(MALLORY)), { status: 'left' }));
+		});
+
+		it("an unknown status ('gone') → denied", async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(), { status: 'gone' }));
+		});
+
+		it('forged: leaving and moving joinedAt back, to dodge the join rate limit → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(updateDoc(aliceEntry(), { status: 'left', joinedAt: Timestamp.fromMillis(0) }));
+		});
+	});
+
+	describe('delete', () => {
+		// Leaving marks the entry left; a delete would erase the time of the last join,
+		// which the join rate limit needs.
+		it('owner deletes their waiting entry → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await expectDenied(deleteDoc(aliceEntry()));
+		});
+
+		it('owner deletes their matched entry → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), matchedEntry());
+			await expectDenied(deleteDoc(aliceEntry()));
 		});
 
 		it('signed out → denied', async () => {

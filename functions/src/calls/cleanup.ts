@@ -1,9 +1,10 @@
 // What a call leaves behind when it ends: the session descriptions on the call document,
-// both candidate documents, the members' lobby entries that still point at it, and the
+// both candidate documents, the members' lobby entries that still point at it (marked
+// left, as a member leaving would; the sweep deletes them), and the
 // files shared in it (their Firestore entries and the bytes in Cloud Storage). The slim
 // call document (members, who ended it, when) stays so a member can still report.
 import { type Firestore } from 'firebase-admin/firestore';
-import { COLLECTIONS, type CallDoc } from '../shared/model';
+import { COLLECTIONS, type CallDoc, type LobbyLeaveWrite } from '../shared/model';
 import { callStoragePrefix } from '../shared/files';
 import { lobbyCollection } from '../firestore';
 import type { CallFileStore } from '../storage';
@@ -44,7 +45,9 @@ export async function cleanUpEndedCall(
 			const entry = snap.data();
 			// A member who already pressed "New chat" has a fresh waiting entry: leave it be.
 			if (entry?.status !== 'matched' || entry.callId !== callId) return;
-			await snap.ref.delete({ lastUpdateTime: snap.updateTime }).catch((error: unknown) => {
+			// Marked left, not deleted: its joinedAt is what the join rate limit compares with.
+			const leave: LobbyLeaveWrite = { status: 'left' };
+			await snap.ref.update({ ...leave }, { lastUpdateTime: snap.updateTime }).catch((error: unknown) => {
 				// Rewritten since we read it (the member rejoined): exactly what we must not delete.
 				if (!isFailedPrecondition(error)) throw error;
 			});

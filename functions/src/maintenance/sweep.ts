@@ -21,8 +21,12 @@ export const MAX_FILE_AGE_MS = 24 * 60 * 60_000;
 /** Every shared file lives under this prefix (storagePathFor in shared/files.ts). */
 export const SHARED_FILES_PREFIX = 'calls/';
 
+/** Left entries go once nobody could be rate limited by them any more. */
+export const LEFT_ENTRY_TTL_MS = 60_000;
+
 export interface SweepReport {
 	staleWaiting: number;
+	leftEntries: number;
 	abandonedCalls: number;
 	oldCallRecords: number;
 }
@@ -72,6 +76,23 @@ export async function sweepStale(firestore: Firestore, nowMs: number): Promise<S
 		}
 	);
 
+	const leftEntries = await forEachBatch(
+		lobby.where('status', '==', 'left').where('joinedAt', '<', Timestamp.fromMillis(nowMs - LEFT_ENTRY_TTL_MS)),
+		// Guarded like the waiting ones: the owner may have joined again since the query.
+		async (refs) => {
+			await Promise.all(
+				refs.map((ref) =>
+					firestore.runTransaction(async (tx) => {
+						const snap = await tx.get(ref);
+						const joined: unknown = snap.get('joinedAt');
+						const old = joined instanceof Timestamp && joined.toMillis() < nowMs - LEFT_ENTRY_TTL_MS;
+						if (snap.get('status') === 'left' && old) tx.delete(ref);
+					})
+				)
+			);
+		}
+	);
+
 	// Ending them lets callCleanup strip their signaling and lobby entries as usual.
 	const abandonedCalls = await forEachBatch(
 		calls.where('status', '==', 'active').where('createdAt', '<', Timestamp.fromMillis(nowMs - MAX_CALL_MS)),
@@ -96,7 +117,7 @@ export async function sweepStale(firestore: Firestore, nowMs: number): Promise<S
 		}
 	);
 
-	return { staleWaiting, abandonedCalls, oldCallRecords };
+	return { staleWaiting, leftEntries, abandonedCalls, oldCallRecords };
 }
 
 /** Deletes shared files older than MAX_FILE_AGE_MS, whatever became of their call. */

@@ -7,7 +7,8 @@
 // other; a run keeps trying until it pairs, is paired by someone else, or sees nobody.
 import { FieldValue, Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { logger } from 'firebase-functions/v2';
-import { callsCollection, lobbyCollection } from '../firestore';
+import { callsCollection, lobbyCollection, safetyRecordOf } from '../firestore';
+import { avoidedBy, isBanActive } from '../shared/safety';
 import {
 	COLLECTIONS,
 	DocumentShapeError,
@@ -37,7 +38,7 @@ export type PairOutcome =
 	| { kind: 'candidate-unavailable' };
 
 export interface MatchReport {
-	outcome: 'paired' | 'not-waiting' | 'nobody-waiting' | 'gave-up';
+	outcome: 'paired' | 'not-waiting' | 'nobody-waiting' | 'banned' | 'gave-up';
 	callId?: string;
 	partner?: string;
 	commonInterests?: string[];
@@ -131,18 +132,18 @@ export async function matchSeeker(
 ): Promise<MatchReport> {
 	const report: MatchReport = { outcome: 'gave-up', transactionAttempts: 0, candidatesTried: 0, rounds: 0 };
 	const lobby = lobbyCollection(firestore);
-	let recentPartners: Set<string> | null = null;
+	let known: SeekerHistory | null = null;
 	while (report.rounds < MAX_ROUNDS) {
 		report.rounds++;
 		const seekerEntry = (await lobby.doc(seekerUid).get()).data();
 		if (!seekerEntry || seekerEntry.status !== 'waiting') return { ...report, outcome: 'not-waiting' };
 		const seeker = person(seekerUid, seekerEntry);
-		const [candidates, recent]: [LobbyPerson[], Set<string>] = await Promise.all([
-			candidatesFor(firestore, seeker),
-			recentPartners ?? recentPartnersOf(firestore, seekerUid, Date.now())
-		]);
-		recentPartners = recent;
-		const ctx: MatchContext = { nowMs: Date.now(), recentPartners: recent };
+		const [candidates, history]: [LobbyPerson[], SeekerHistory] = await Promise.all([candidatesFor(firestore, seeker), known ?? historyOf(firestore, seekerUid)]);
+		// The rules refuse a banned user's join, and a ban removes a waiting entry; this is
+		// the second lock on the same door.
+		if (history.banned) return { ...report, outcome: 'banned' };
+		known = history;
+		const ctx: MatchContext = { nowMs: Date.now(), recentPartners: history.recentPartners, blocked: history.blocked };
 		const order = candidateOrder(seeker, candidates, ctx, random);
 		if (order.length === 0) return { ...report, outcome: 'nobody-waiting' };
 
@@ -160,6 +161,23 @@ export async function matchSeeker(
 		}
 	}
 	return report;
+}
+
+interface SeekerHistory {
+	recentPartners: Set<string>;
+	blocked: Set<string>;
+	banned: boolean;
+}
+
+/** What the matchmaker must know about the seeker: bans, blocks and recent partners. */
+async function historyOf(firestore: Firestore, uid: string): Promise<SeekerHistory> {
+	const nowMs = Date.now();
+	const [recentPartners, safety] = await Promise.all([recentPartnersOf(firestore, uid, nowMs), safetyRecordOf(firestore, uid)]);
+	return {
+		recentPartners,
+		blocked: avoidedBy(safety),
+		banned: isBanActive(safety.bannedUntilMs === null ? null : { untilMs: safety.bannedUntilMs }, nowMs)
+	};
 }
 
 /** Whom the seeker was in a call with lately, from the slim call records that stay. */

@@ -21,7 +21,7 @@ const person = (uid: string, over: Partial<LobbyPerson> = {}): LobbyPerson => ({
 	heartbeatAtMs: NOW - 1_000,
 	...over
 });
-const ctx = (over: Partial<MatchContext> = {}): MatchContext => ({ nowMs: NOW, recentPartners: new Set(), ...over });
+const ctx = (over: Partial<MatchContext> = {}): MatchContext => ({ nowMs: NOW, recentPartners: new Set(), blocked: new Set(), ...over });
 
 describe('matching policy: who may meet', () => {
 	it('matches two different waiting people in the same mode', () => {
@@ -67,6 +67,15 @@ describe('matching policy: who may meet', () => {
 		expect(matchKind(person('a', { patience: 2 }), person('b', { patience: 1 }), recent)).toBeNull();
 		expect(matchKind(person('a', { patience: 2 }), person('b', { patience: 2 }), recent)).toBe('random');
 		expect(matchKind(person('a'), person('c'), recent)).toBe('random');
+	});
+
+	it('never matches a blocked pair, however long both have waited or however much they share', () => {
+		const blocked = ctx({ blocked: new Set(['b']), recentPartners: new Set(['b']) });
+		expect(matchKind(person('a', { patience: 2 }), person('b', { patience: 2 }), blocked)).toBeNull();
+		const fans = { interests: ['music'], patience: 2 };
+		expect(matchKind(person('a', fans), person('b', fans), blocked)).toBeNull();
+		expect(matchKind(person('a'), person('c'), blocked)).toBe('random');
+		expect(candidateOrder(person('a', { patience: 2 }), [person('b', { patience: 2 })], blocked)).toEqual([]);
 	});
 });
 

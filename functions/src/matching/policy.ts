@@ -9,7 +9,8 @@
 // - Someone you just met is not matched with you again right away; after a longer wait
 //   ("patience" 2, e.g. you two are the only ones online) that is allowed again.
 // - Someone whose page stopped sending heartbeats (closed tab, crash) is nobody's match.
-import type { ChatMode } from '../shared/model';
+// - Two people one of whom reported the other are never matched again.
+import type { ChatMode, LobbyEntry } from '../shared/model';
 
 export interface LobbyPerson {
 	uid: string;
@@ -18,7 +19,7 @@ export interface LobbyPerson {
 	interests: readonly string[];
 	/** 0 fresh, 1 accepts strangers without a shared interest, 2 also recent partners. */
 	patience: number;
-	status: 'waiting' | 'matched';
+	status: LobbyEntry['status'];
 	joinedAtMs: number;
 	heartbeatAtMs: number;
 }
@@ -27,6 +28,8 @@ export interface MatchContext {
 	nowMs: number;
 	/** People the seeker was in a call with recently. */
 	recentPartners: ReadonlySet<string>;
+	/** People the seeker reported or was reported by: never again, however long anyone waits. */
+	blocked: ReadonlySet<string>;
 }
 
 /** A waiting page sends a heartbeat every LOBBY_HEARTBEAT_MS; after this long it is gone. */
@@ -51,6 +54,7 @@ export function matchKind(seeker: LobbyPerson, candidate: LobbyPerson, ctx: Matc
 	if (seeker.status !== 'waiting' || candidate.status !== 'waiting') return null;
 	if (seeker.mode !== candidate.mode || seeker.language !== candidate.language) return null;
 	if (!isAlive(seeker, ctx.nowMs) || !isAlive(candidate, ctx.nowMs)) return null;
+	if (ctx.blocked.has(candidate.uid)) return null;
 	if (ctx.recentPartners.has(candidate.uid) && (seeker.patience < 2 || candidate.patience < 2)) return null;
 	if (commonInterests(seeker, candidate).length > 0) return 'shared-interests';
 	return acceptsStrangers(seeker) && acceptsStrangers(candidate) ? 'random' : null;
