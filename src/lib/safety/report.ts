@@ -24,17 +24,18 @@ export async function reportPartner(
  */
 export function reportErrorMessage(error: unknown): string {
 	const code = typeof error === 'object' && error !== null ? String(Reflect.get(error, 'code') ?? '') : '';
-	const message = error instanceof Error ? error.message : '';
+	// The SDK appends the HTTP status to the function's message ("… [409]"): not for users.
+	const message = error instanceof Error ? error.message.replace(/\s*\[\d{3}\]$/, '') : '';
 	switch (code) {
 		case 'functions/already-exists':
 		case 'functions/resource-exhausted':
 		case 'functions/permission-denied':
 		case 'functions/failed-precondition':
-			return message;
+			if (message) return message;
+			break;
 		case 'functions/unavailable':
 		case 'functions/deadline-exceeded':
 			return "Can't reach Tangent's servers to send the report. Check your connection and try again.";
-		default:
-			return 'The report could not be sent. Try again in a moment.';
 	}
+	return 'The report could not be sent. Try again in a moment.';
 }
