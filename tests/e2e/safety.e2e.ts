@@ -102,6 +102,30 @@ test.describe('safety', () => {
 		await dialog.getByRole('radio', { name: 'Harassment, hate or threats' }).check();
 		await dialog.getByLabel(/Anything else/).fill('Insults after hello');
 		await expect(dialog.getByText('19/500 characters')).toBeVisible();
+		// A refusal is shown in the dialog, in plain words, and nothing typed is lost.
+		const refusal = 'You have sent 10 reports in the last hour. You can report again in 12 min.';
+		await a.page.route('**/reportPartner', (route) => {
+			const cors = {
+				'access-control-allow-origin': route.request().headers()['origin'] ?? '*',
+				'access-control-allow-headers': '*',
+				'access-control-allow-methods': 'POST, OPTIONS'
+			};
+			if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: cors });
+			return route.fulfill({
+				status: 429,
+				headers: cors,
+				contentType: 'application/json',
+				body: JSON.stringify({ error: { status: 'RESOURCE_EXHAUSTED', message: refusal } })
+			});
+		});
+		await dialog.getByRole('button', { name: 'Report and leave' }).click();
+		await expect(dialog.getByRole('alert')).toHaveText(refusal);
+		await expect(dialog.getByLabel(/Anything else/)).toHaveValue('Insults after hello');
+		await expect(dialog.getByRole('radio', { name: 'Harassment, hate or threats' })).toBeChecked();
+		await expectStatus(a, 'Connected — say hi!', 1_000); // still in the call
+		expect((await adminDb().collection('reports').get()).size).toBe(0);
+
+		await a.page.unroute('**/reportPartner');
 		await dialog.getByRole('button', { name: 'Report and leave' }).click();
 
 		await expect(dialog).toBeHidden({ timeout: 20_000 });
