@@ -243,10 +243,10 @@ export class ChatSession {
 		} catch (error) {
 			console.warn('Report not sent', error);
 			// An earlier attempt that timed out here did land: it counts as reported.
-			if (codeOf(error) === 'functions/already-exists') await this.#reported(callId);
+			if (codeOf(error) === 'functions/already-exists') this.#reported(callId);
 			throw new ReportFailedError(backend.reportErrorMessage(error));
 		}
-		await this.#reported(callId);
+		this.#reported(callId);
 	}
 
 	/** Call on every keystroke in the composer; at most one signal goes out per 2 s. */
@@ -274,12 +274,13 @@ export class ChatSession {
 		void this.#leave();
 	}
 
-	async #reported(callId: string): Promise<void> {
+	#reported(callId: string): void {
 		// Once per call; and not if a new search has begun meanwhile (the report still counts).
 		if (this.#reportableCallId !== callId || this.#reportedCallId === callId) return;
 		this.#reportedCallId = callId;
 		this.messages.push({ id: crypto.randomUUID(), from: 'notice', text: REPORTED_NOTICE, at: Date.now() });
-		if (this.#call?.id === callId) await this.#leave('reported');
+		// Leaving tells the partner at once (a goodbye); the call document follows in the background.
+		if (this.#call?.id === callId) void this.#leave('reported');
 	}
 
 	#dispatch(event: CallEvent): void {
