@@ -5,6 +5,8 @@ import { defineConfig } from '@playwright/test';
 // skip and say why. We use the system Chromium and never download browsers.
 export default defineConfig({
 	testDir: 'tests/e2e',
+	// Not test-results/ itself: Playwright empties its output folder, and the rules walk writes its table there.
+	outputDir: 'test-results/playwright',
 	testMatch: '**/*.e2e.ts',
 	globalSetup: './tests/e2e/warmup.ts',
 	workers: 1,

@@ -5,6 +5,7 @@ import { onRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { getAuth } from 'firebase-admin/auth';
 import { callConverter, db } from './firestore';
+import { parseLobbyEntry } from './shared/model';
 import { cleanUpAbandonedAccounts } from './maintenance/accounts';
 import { cleanUpEndedCall } from './calls/cleanup';
 import { sweepOldFiles, sweepStale } from './maintenance/sweep';
@@ -17,7 +18,8 @@ export const matchmaker = onDocumentWritten({ document: 'lobby/{uid}', maxInstan
 	const after = event.data?.after;
 	if (!after?.exists || after.get('status') !== 'waiting') return;
 	const started = Date.now();
-	const report = await matchSeeker(db(), event.params.uid);
+	const entry = parseLobbyEntry(after.ref.path, after.data() ?? {});
+	const report = await matchSeeker(db(), event.params.uid, Math.random, entry);
 	logger.info('matchmaker', { uid: event.params.uid, ms: Date.now() - started, ...report });
 });
 

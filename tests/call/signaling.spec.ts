@@ -86,7 +86,8 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'signaling through the
 			const [candidates, callSnap] = await Promise.all([db.collection(`calls/${callId}/candidates`).get(), db.doc(`calls/${callId}`).get()]);
 			return candidates.empty && callSnap.get('offer') === null && callSnap.get('answer') === null ? true : undefined;
 		});
-		for (const u of [offerer, answerer]) expect((await db.doc(`lobby/${u.uid}`).get()).exists).toBe(false);
+		// The members' entries are marked left (their join times still count for the rate limit).
+		for (const u of [offerer, answerer]) expect((await db.doc(`lobby/${u.uid}`).get()).get('status')).toBe('left');
 		// The slim record stays: who was in it and who ended it.
 		const left = parseCallDoc(`calls/${callId}`, (await db.doc(`calls/${callId}`).get()).data() ?? {});
 		expect(left).toMatchObject({ status: 'ended', endedBy: answerer.uid, offer: null, answer: null });

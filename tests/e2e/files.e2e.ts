@@ -25,8 +25,11 @@ async function connectedPair(visitor: (name: string) => Promise<Visitor>): Promi
 	return [a, b];
 }
 
-function pick(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]) {
-	return page.getByTestId('file-input').setInputFiles(files);
+/** Picks files as a visitor does: the attach button (which loads the file input), then the browser's chooser. */
+async function pick(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]) {
+	const chooser = page.waitForEvent('filechooser');
+	await page.getByRole('button', { name: 'Send a file' }).click();
+	await (await chooser).setFiles(files);
 }
 
 /** Clicks Download in `message`; what the browser saved, and under which name. */

@@ -3,11 +3,11 @@
 // and the online counter.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { endCall } from '$lib/call/callDoc';
-import { heartbeatLobby, joinLobby, type LobbyRequest } from '$lib/matching/lobby';
+import { heartbeatLobby, type LobbyRequest } from '$lib/matching/lobby';
 import { parseCallDoc, type CallDoc } from '$shared/model';
 import { sweepStale, WAITING_ENTRY_TTL_MS } from '../../functions/src/maintenance/sweep';
 import { adminDb, clearFirestore, waitFor } from '../support/admin';
-import { createUser, disposeUsers, type SimulatedUser } from '../support/clients';
+import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators } from '../support/emulators';
 import { Timestamp } from 'firebase-admin/firestore';
 
@@ -46,7 +46,7 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matching policy on th
 		return { id: snap.id, ...parseCallDoc(snap.ref.path, snap.data() ?? {}) };
 	}
 
-	const join = (u: SimulatedUser, request: Partial<LobbyRequest> = {}) => joinLobby(u.db, u.uid, { mode: 'text', ...request });
+	const join = (u: SimulatedUser, request: Partial<LobbyRequest> = {}) => joinPaced(u, { mode: 'text', ...request });
 	const statusOf = async (u: SimulatedUser) => (await adminDb().doc(`lobby/${u.uid}`).get()).get('status');
 	const quiet = () => new Promise((r) => setTimeout(r, QUIET_MS));
 
@@ -154,11 +154,14 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matching policy on th
 		await adminDb().doc(`calls/${call.id}`).update({ createdAt: Timestamp.fromMillis(Date.now() - 7 * 3600_000) });
 		const report = await sweepStale(adminDb(), Date.now());
 		expect(report.abandonedCalls).toBe(1);
-		await waitFor('the call ended and its lobby entries removed', async () => {
+		await waitFor('the call ended and its lobby entries marked left', async () => {
 			const snap = await adminDb().doc(`calls/${call.id}`).get();
 			const lobby = await adminDb().collection('lobby').get();
-			return snap.get('status') === 'ended' && lobby.empty ? true : undefined;
+			return snap.get('status') === 'ended' && lobby.docs.every((d) => d.get('status') === 'left') ? true : undefined;
 		});
+		// A minute later the sweep removes the left entries too.
+		expect((await sweepStale(adminDb(), Date.now() + 61_000)).leftEntries).toBe(2);
+		expect((await adminDb().collection('lobby').get()).empty).toBe(true);
 	});
 
 	it('counts people online through the Hosting rewrite', async () => {

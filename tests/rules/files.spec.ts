@@ -57,7 +57,7 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 		await fx.seed(paths.limits(uploader), expiredUploadWindow());
 		const batch = writeBatch(db);
 		batch.set(doc(db, paths.file(fileId, callId)), announcement);
-		batch.set(doc(db, paths.limits(uploader)), uploadWindowOpening());
+		batch.set(doc(db, paths.limits(uploader)), uploadWindowOpening(fileId));
 		return batch.commit();
 	};
 	const announce = (caller: string, announcement: object, fileId = FILE_ID) =>
@@ -70,8 +70,8 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 		batch.set(
 			doc(db, paths.limits(ALICE)),
 			counter.exists()
-				? { windowStartAt: counter.get('windowStartAt'), uploads: Number(counter.get('uploads')) + 1, lastUploadAt: serverTimestamp() }
-				: uploadWindowOpening()
+				? { windowStartAt: counter.get('windowStartAt'), uploads: Number(counter.get('uploads')) + 1, lastUploadAt: serverTimestamp(), lastFileId: fileId }
+				: uploadWindowOpening(fileId)
 		);
 		return batch.commit();
 	};

@@ -383,14 +383,14 @@ export function fileEntry(status: SharedFileStatus, uploader: string = ALICE): F
 }
 
 /** The first step of an upload counter: a new window, opened now (server time). */
-export function uploadWindowOpening(): UploadCounterWrite<FieldValue> {
-	return { windowStartAt: serverTimestamp(), uploads: 1, lastUploadAt: serverTimestamp() };
+export function uploadWindowOpening(fileId: string = FILE_ID): UploadCounterWrite<FieldValue> {
+	return { windowStartAt: serverTimestamp(), uploads: 1, lastUploadAt: serverTimestamp(), lastFileId: fileId };
 }
 
 /** A counter whose window ended long ago, full: the next upload opens a new window. */
 export function expiredUploadWindow(): UploadCounterWrite<Timestamp> {
 	const old = Timestamp.fromMillis(Date.now() - 3_600_000);
-	return { windowStartAt: old, uploads: SAFETY_LIMITS.uploads.max, lastUploadAt: old };
+	return { windowStartAt: old, uploads: SAFETY_LIMITS.uploads.max, lastUploadAt: old, lastFileId: 'an-old-file' };
 }
 
 /** `size` bytes (zeros), for uploads. */

@@ -14,6 +14,7 @@ import {
 	expectAllowed,
 	expectDenied,
 	expiredUploadWindow,
+	FILE_ID,
 	MALLORY,
 	paths,
 	SAFETY_COLLECTIONS,
@@ -148,21 +149,21 @@ describeWithEmulators(['firestore'], 'safety rules: reports, safety, bans, limit
 		it('counting one more inside the window → allowed', async () => {
 			await expectAllowed(setDoc(counter(), uploadWindowOpening()));
 			const open = await getDoc(counter());
-			await expectAllowed(setDoc(counter(), { windowStartAt: open.get('windowStartAt'), uploads: 2, lastUploadAt: serverTimestamp() }));
+			await expectAllowed(setDoc(counter(), { windowStartAt: open.get('windowStartAt'), uploads: 2, lastUploadAt: serverTimestamp(), lastFileId: FILE_ID }));
 		});
 		it('forged: counting down inside the window → denied', async () => {
 			await expectAllowed(setDoc(counter(), uploadWindowOpening()));
 			const open = await getDoc(counter());
-			await expectDenied(setDoc(counter(), { windowStartAt: open.get('windowStartAt'), uploads: 0, lastUploadAt: serverTimestamp() }));
+			await expectDenied(setDoc(counter(), { windowStartAt: open.get('windowStartAt'), uploads: 0, lastUploadAt: serverTimestamp(), lastFileId: FILE_ID }));
 		});
 		it('forged: moving the window start back → denied', async () => {
 			await expectAllowed(setDoc(counter(), uploadWindowOpening()));
-			await expectDenied(setDoc(counter(), { windowStartAt: Timestamp.fromMillis(0), uploads: 2, lastUploadAt: serverTimestamp() }));
+			await expectDenied(setDoc(counter(), { windowStartAt: Timestamp.fromMillis(0), uploads: 2, lastUploadAt: serverTimestamp(), lastFileId: FILE_ID }));
 		});
 		it(`beyond ${SAFETY_LIMITS.uploads.max} in a window → denied`, async () => {
 			const start = Timestamp.now();
-			await fx.seed(paths.limits(ALICE), { windowStartAt: start, uploads: SAFETY_LIMITS.uploads.max, lastUploadAt: start });
-			await expectDenied(setDoc(counter(), { windowStartAt: start, uploads: SAFETY_LIMITS.uploads.max + 1, lastUploadAt: serverTimestamp() }));
+			await fx.seed(paths.limits(ALICE), { windowStartAt: start, uploads: SAFETY_LIMITS.uploads.max, lastUploadAt: start, lastFileId: FILE_ID });
+			await expectDenied(setDoc(counter(), { windowStartAt: start, uploads: SAFETY_LIMITS.uploads.max + 1, lastUploadAt: serverTimestamp(), lastFileId: FILE_ID }));
 		});
 		it('unknown extra field → denied', async () => {
 			await expectDenied(setDoc(counter(), { ...uploadWindowOpening(), bonus: 10 }));

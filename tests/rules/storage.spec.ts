@@ -3,6 +3,7 @@
 // uploader deletes their own files. Everything else is refused. Needs the Storage
 // emulator (and Firestore, whose call document the rules read); skips loudly without it.
 import { describe, it } from 'vitest';
+import type { AllowedContentType } from '$shared/files';
 import { describeWithEmulators } from '../support/emulators';
 import {
 	activeCall,
@@ -16,6 +17,8 @@ import {
 	expectAllowed,
 	expectDenied,
 	FILE_LIMITS,
+	fileAnnouncement,
+	fileEntry,
 	MALLORY,
 	paths,
 	put,
@@ -33,39 +36,55 @@ describeWithEmulators(['storage', 'firestore'], 'storage.rules: calls/{callId}/{
 		await fx.seedDoc(paths.call(), call);
 		await fx.seedObject(paths.object(ALICE), bytes(100), PNG);
 	};
+	/**
+	 * An upload as the app makes it: announced in Firestore first (seeded here, as the
+	 * announcement has its own rules tests), by the uploader the path names, for exactly
+	 * these bytes; then the bytes go up as `caller`.
+	 */
+	const announceThenPut = async (caller: string, path: string, data: Uint8Array, contentType?: string) => {
+		const [, callId, uploader, fileId] = path.split('/');
+		if (callId && uploader && fileId) {
+			await fx.seedDoc(paths.file(fileId, callId), fileAnnouncement(uploader, {
+				size: data.length,
+				contentType: (contentType ?? 'image/png') as AllowedContentType,
+				storagePath: path
+			}));
+		}
+		return put(fx.as(caller), path, data, contentType);
+	};
 	const metadataAs = (caller: string, path = paths.object(ALICE)) => fx.as(caller).ref(path).getMetadata();
 
 	describe('create (upload)', () => {
 		it('a member uploads to their own folder → allowed', async () => {
 			await liveCall();
-			await expectAllowed(put(fx.as(ALICE), paths.object(ALICE), bytes(100), PNG));
+			await expectAllowed(announceThenPut(ALICE, paths.object(ALICE), bytes(100), PNG));
 		});
 
 		it('the other member uploads to theirs → allowed', async () => {
 			await liveCall();
-			await expectAllowed(put(fx.as(BOB), paths.object(BOB), bytes(100), PNG));
+			await expectAllowed(announceThenPut(BOB, paths.object(BOB), bytes(100), PNG));
 		});
 
 		it(`exactly FILE_LIMITS.maxBytes (${FILE_LIMITS.maxBytes}) → allowed`, async () => {
 			await liveCall();
-			await expectAllowed(put(fx.as(ALICE), paths.object(ALICE), bytes(FILE_LIMITS.maxBytes), 'application/pdf'));
+			await expectAllowed(announceThenPut(ALICE, paths.object(ALICE), bytes(FILE_LIMITS.maxBytes), 'application/pdf'));
 		});
 
 		it('every allowed content type → allowed', async () => {
 			await liveCall();
 			for (const [i, type] of ALLOWED_CONTENT_TYPES.entries()) {
-				await expectAllowed(put(fx.as(ALICE), paths.object(ALICE, `file-${i}`), bytes(10), type));
+				await expectAllowed(announceThenPut(ALICE, paths.object(ALICE, `file-${i}`), bytes(10), type));
 			}
 		});
 
 		it('a non-member uploads to their own folder under the call → denied', async () => {
 			await liveCall();
-			await expectDenied(put(fx.as(MALLORY), paths.object(MALLORY), bytes(100), PNG));
+			await expectDenied(announceThenPut(MALLORY, paths.object(MALLORY), bytes(100), PNG));
 		});
 
 		it("a non-member uploads into alice's folder → denied", async () => {
 			await liveCall();
-			await expectDenied(put(fx.as(MALLORY), paths.object(ALICE), bytes(100), PNG));
+			await expectDenied(announceThenPut(MALLORY, paths.object(ALICE), bytes(100), PNG));
 		});
 
 		it('signed out → denied', async () => {
@@ -75,55 +94,78 @@ describeWithEmulators(['storage', 'firestore'], 'storage.rules: calls/{callId}/{
 
 		it("forged: alice uploads into bob's folder → denied", async () => {
 			await liveCall();
-			await expectDenied(put(fx.as(ALICE), paths.object(BOB), bytes(100), PNG));
+			await expectDenied(announceThenPut(ALICE, paths.object(BOB), bytes(100), PNG));
 		});
 
 		it(`oversized: ${FILE_LIMITS.maxBytes + 1} bytes → denied`, async () => {
 			await liveCall();
-			await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(FILE_LIMITS.maxBytes + 1), 'application/pdf'));
+			await expectDenied(announceThenPut(ALICE, paths.object(ALICE), bytes(FILE_LIMITS.maxBytes + 1), 'application/pdf'));
 		});
 
 		it('an empty file → denied', async () => {
 			await liveCall();
-			await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(0), PNG));
+			await expectDenied(announceThenPut(ALICE, paths.object(ALICE), bytes(0), PNG));
 		});
 
 		for (const type of UNSAFE_CONTENT_TYPES) {
 			it(`wrong content type: ${type} → denied`, async () => {
 				await liveCall();
-				await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(100), type));
+				await expectDenied(announceThenPut(ALICE, paths.object(ALICE), bytes(100), type));
 			});
 		}
 
 		it('no content type → denied', async () => {
 			await liveCall();
-			await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(100)));
+			await expectDenied(announceThenPut(ALICE, paths.object(ALICE), bytes(100)));
 		});
 
 		it('after the call ended → denied', async () => {
 			await fx.seedDoc(paths.call(), endedCall());
-			await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(100), PNG));
+			await expectDenied(announceThenPut(ALICE, paths.object(ALICE), bytes(100), PNG));
 		});
 
 		it('after the sweeper ended the call → denied', async () => {
 			await fx.seedDoc(paths.call(), sweptCall());
-			await expectDenied(put(fx.as(BOB), paths.object(BOB), bytes(100), PNG));
+			await expectDenied(announceThenPut(BOB, paths.object(BOB), bytes(100), PNG));
 		});
 
 		it('in a call that does not exist → denied', async () => {
-			await expectDenied(put(fx.as(ALICE), paths.object(ALICE, 'file-1', 'no-such-call'), bytes(100), PNG));
+			await expectDenied(announceThenPut(ALICE, paths.object(ALICE, 'file-1', 'no-such-call'), bytes(100), PNG));
+		});
+
+		it('without an announcement in Firestore (bypassing the upload limit) → denied', async () => {
+			await liveCall();
+			await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(100), PNG));
+		});
+
+		it('bytes larger than announced → denied', async () => {
+			await liveCall();
+			await fx.seedDoc(paths.file(), fileAnnouncement(ALICE, { size: 100 }));
+			await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(5000), PNG));
+		});
+
+		it('a type other than announced → denied', async () => {
+			await liveCall();
+			await fx.seedDoc(paths.file(), fileAnnouncement(ALICE, { size: 100, contentType: 'application/pdf' }));
+			await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(100), PNG));
+		});
+
+		it('an announcement already marked canceled → denied', async () => {
+			await liveCall();
+			await fx.seedDoc(paths.file(), { ...fileEntry('canceled'), size: 100 });
+			await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(100), PNG));
 		});
 
 		it('replacing an uploaded file → denied', async () => {
 			await seedAliceFile();
-			await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(200), PNG));
+			await expectDenied(announceThenPut(ALICE, paths.object(ALICE), bytes(200), PNG));
 		});
 
 		it('outside a call folder (bucket root, a deeper path) → denied', async () => {
 			await liveCall();
-			await expectDenied(put(fx.as(ALICE), 'cat.png', bytes(100), PNG));
-			await expectDenied(put(fx.as(ALICE), `calls/${CALL_ID}/${ALICE}/sub/cat.png`, bytes(100), PNG));
-			await expectDenied(put(fx.as(ALICE), `calls/${CALL_ID}/cat.png`, bytes(100), PNG));
+			await expectDenied(announceThenPut(ALICE, 'cat.png', bytes(100), PNG));
+			await expectDenied(announceThenPut(ALICE, `calls/${CALL_ID}/${ALICE}/sub/cat.png`, bytes(100), PNG));
+			await expectDenied(announceThenPut(ALICE, `calls/${CALL_ID}/cat.png`, bytes(100), PNG));
 		});
 	});
 

@@ -3,6 +3,8 @@
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
 import { connectAuthEmulator, getAuth, signInAnonymously } from 'firebase/auth';
 import { connectFirestoreEmulator, getFirestore, terminate, type Firestore } from 'firebase/firestore';
+import { joinLobby, type LobbyRequest } from '$lib/matching/lobby';
+import { SAFETY_LIMITS } from '$shared/safety';
 import { emulatorHosts, hostAndPort, PROJECT_ID } from './emulators';
 
 export interface SimulatedUser {
@@ -31,4 +33,18 @@ export async function disposeUsers(users: SimulatedUser[]): Promise<void> {
 		await terminate(u.db);
 		await deleteApp(u.app);
 	}));
+}
+
+const lastJoinAt = new WeakMap<SimulatedUser, number>();
+
+/**
+ * Joins the lobby through the app's module, no sooner after this user's previous join
+ * than the rules' join rate limit allows (a person cannot press Next that fast either;
+ * the limit itself has its own tests). The margin covers clock reading on both sides.
+ */
+export async function joinPaced(user: SimulatedUser, request: LobbyRequest): Promise<void> {
+	const wait = (lastJoinAt.get(user) ?? 0) + SAFETY_LIMITS.lobbyJoinMinIntervalMs + 100 - Date.now();
+	if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+	lastJoinAt.set(user, Date.now());
+	await joinLobby(user.db, user.uid, request);
 }

@@ -4,6 +4,7 @@
 // lobby entries (policy.isAlive); this keeps them from piling up.
 import { FieldValue, Timestamp, type Firestore, type Query } from 'firebase-admin/firestore';
 import { COLLECTIONS, type CallEndWrite } from '../shared/model';
+import { SAFETY_COLLECTIONS } from '../shared/safety';
 import type { CallFileStore } from '../storage';
 
 /** A waiting entry with no heartbeat for this long belongs to a page that is gone. */
@@ -24,11 +25,15 @@ export const SHARED_FILES_PREFIX = 'calls/';
 /** Left entries go once nobody could be rate limited by them any more. */
 export const LEFT_ENTRY_TTL_MS = 60_000;
 
+/** Reports are kept this long for moderators, then deleted (the terms page says so). */
+export const REPORT_RETENTION_MS = 30 * 24 * 60 * 60_000;
+
 export interface SweepReport {
 	staleWaiting: number;
 	leftEntries: number;
 	abandonedCalls: number;
 	oldCallRecords: number;
+	oldReports: number;
 }
 
 /** How many shared files the sweep deleted; null when Storage was skipped (emulator). */
@@ -117,7 +122,12 @@ export async function sweepStale(firestore: Firestore, nowMs: number): Promise<S
 		}
 	);
 
-	return { staleWaiting, leftEntries, abandonedCalls, oldCallRecords };
+	const oldReports = await forEachBatch(
+		firestore.collection(SAFETY_COLLECTIONS.reports).where('createdAt', '<', Timestamp.fromMillis(nowMs - REPORT_RETENTION_MS)),
+		deleteAll
+	);
+
+	return { staleWaiting, leftEntries, abandonedCalls, oldCallRecords, oldReports };
 }
 
 /** Deletes shared files older than MAX_FILE_AGE_MS, whatever became of their call. */

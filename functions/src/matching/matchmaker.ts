@@ -8,12 +8,13 @@
 import { FieldValue, Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { logger } from 'firebase-functions/v2';
 import { callsCollection, lobbyCollection, safetyRecordOf } from '../firestore';
-import { avoidedBy, isBanActive } from '../shared/safety';
+import { avoidedBy, isBanActive, type SafetyRecord } from '../shared/safety';
 import {
 	COLLECTIONS,
 	DocumentShapeError,
 	type CallCreateWrite,
 	type LobbyEntry,
+	type LobbyLeaveWrite,
 	type LobbyMatchWrite
 } from '../shared/model';
 import {
@@ -128,21 +129,36 @@ async function candidatesFor(firestore: Firestore, seeker: LobbyPerson): Promise
 export async function matchSeeker(
 	firestore: Firestore,
 	seekerUid: string,
-	random: () => number = Math.random
+	random: () => number = Math.random,
+	/** The entry as the triggering write left it: saves re-reading it in the first round. */
+	triggeringEntry?: LobbyEntry
 ): Promise<MatchReport> {
 	const report: MatchReport = { outcome: 'gave-up', transactionAttempts: 0, candidatesTried: 0, rounds: 0 };
 	const lobby = lobbyCollection(firestore);
-	let known: SeekerHistory | null = null;
+	let safety: Promise<SafetyRecord> | null = null;
+	let recentPartners: Promise<Set<string>> | null = null;
 	while (report.rounds < MAX_ROUNDS) {
 		report.rounds++;
-		const seekerEntry = (await lobby.doc(seekerUid).get()).data();
+		// Later rounds re-read: the entry may have been paired or left meanwhile. (The
+		// pairing transaction re-reads it anyway; this only saves futile rounds.)
+		const seekerEntry = report.rounds === 1 && triggeringEntry ? triggeringEntry : (await lobby.doc(seekerUid).get()).data();
 		if (!seekerEntry || seekerEntry.status !== 'waiting') return { ...report, outcome: 'not-waiting' };
 		const seeker = person(seekerUid, seekerEntry);
-		const [candidates, history]: [LobbyPerson[], SeekerHistory] = await Promise.all([candidatesFor(firestore, seeker), known ?? historyOf(firestore, seekerUid)]);
-		// The rules refuse a banned user's join, and a ban removes a waiting entry; this is
-		// the second lock on the same door.
-		if (history.banned) return { ...report, outcome: 'banned' };
-		known = history;
+		safety ??= safetyRecordOf(firestore, seekerUid);
+		const [candidates, record] = await Promise.all([candidatesFor(firestore, seeker), safety]);
+		// The rules refuse a banned user's join, and the ban's transaction marks a waiting
+		// entry left (so no seeker finds a banned candidate); this is the second lock on the
+		// same door. The entry is marked left too, so that no other seeker picks it.
+		if (record.bannedUntilMs !== null && isBanActive({ untilMs: record.bannedUntilMs }, Date.now())) {
+			const leave: LobbyLeaveWrite = { status: 'left' };
+			await lobby.doc(seekerUid).update({ ...leave });
+			return { ...report, outcome: 'banned' };
+		}
+		// Alone in the pool (the common case for whoever arrives first): no need to know
+		// whom the seeker met lately.
+		if (!candidates.some((c) => c.uid !== seekerUid)) return { ...report, outcome: 'nobody-waiting' };
+		recentPartners ??= recentPartnersOf(firestore, seekerUid, Date.now());
+		const history = { recentPartners: await recentPartners, blocked: avoidedBy(record) };
 		const ctx: MatchContext = { nowMs: Date.now(), recentPartners: history.recentPartners, blocked: history.blocked };
 		const order = candidateOrder(seeker, candidates, ctx, random);
 		if (order.length === 0) return { ...report, outcome: 'nobody-waiting' };
@@ -161,23 +177,6 @@ export async function matchSeeker(
 		}
 	}
 	return report;
-}
-
-interface SeekerHistory {
-	recentPartners: Set<string>;
-	blocked: Set<string>;
-	banned: boolean;
-}
-
-/** What the matchmaker must know about the seeker: bans, blocks and recent partners. */
-async function historyOf(firestore: Firestore, uid: string): Promise<SeekerHistory> {
-	const nowMs = Date.now();
-	const [recentPartners, safety] = await Promise.all([recentPartnersOf(firestore, uid, nowMs), safetyRecordOf(firestore, uid)]);
-	return {
-		recentPartners,
-		blocked: avoidedBy(safety),
-		banned: isBanActive(safety.bannedUntilMs === null ? null : { untilMs: safety.bannedUntilMs }, nowMs)
-	};
 }
 
 /** Whom the seeker was in a call with lately, from the slim call records that stay. */

@@ -292,6 +292,8 @@ export interface UploadCounterWrite<Ts> {
 	uploads: number;
 	/** Always the server's time of this write: ties the counter to the announcement in the same batch. */
 	lastUploadAt: Ts;
+	/** The file this step counts: one step, one announcement (a batch cannot count six files as one). */
+	lastFileId: string;
 }
 
 export function parseUploadCounter(path: string, data: FirestoreData): UploadCounter {

@@ -93,8 +93,8 @@ export async function announceFile(
 	const commit = (step: Exclude<UploadCounterStep, { kind: 'refused' }>) => {
 		const next: UploadCounterWrite<FieldValue | Timestamp> =
 			step.kind === 'same-window' && windowStartAt instanceof Timestamp
-				? { windowStartAt, uploads: step.uploads, lastUploadAt: serverTimestamp() }
-				: { windowStartAt: serverTimestamp(), uploads: 1, lastUploadAt: serverTimestamp() };
+				? { windowStartAt, uploads: step.uploads, lastUploadAt: serverTimestamp(), lastFileId: fileId }
+				: { windowStartAt: serverTimestamp(), uploads: 1, lastUploadAt: serverTimestamp(), lastFileId: fileId };
 		const batch = writeBatch(db);
 		batch.set(doc(filesCollection(db, callId), fileId), write);
 		batch.set(counterRef, next);

@@ -2,7 +2,16 @@
 // `db`/`auth` from here. Imported lazily (see session.ts) so the start page paints before
 // the SDK loads.
 import { initializeApp, type FirebaseApp, type FirebaseOptions } from 'firebase/app';
-import { connectAuthEmulator, getAuth, signInAnonymously, type Auth, type User } from 'firebase/auth';
+import {
+	browserLocalPersistence,
+	browserSessionPersistence,
+	connectAuthEmulator,
+	indexedDBLocalPersistence,
+	initializeAuth,
+	signInAnonymously,
+	type Auth,
+	type User
+} from 'firebase/auth';
 import { connectFirestoreEmulator, getFirestore, type Firestore } from 'firebase/firestore';
 
 export const DEMO_PROJECT_ID = 'demo-tangent';
@@ -55,7 +64,11 @@ export function firebaseClient(): Promise<FirebaseClient> {
 				}
 			: await hostedConfig();
 		const app = initializeApp(options);
-		const auth = getAuth(app);
+		// getAuth() would also bundle the popup and redirect sign-in flows, which an anonymous
+		// user never needs; this keeps its persistence, in the same order of preference.
+		const auth = initializeAuth(app, {
+			persistence: [indexedDBLocalPersistence, browserLocalPersistence, browserSessionPersistence]
+		});
 		const db = getFirestore(app);
 		const emulatorHost = emulated ? (location.hostname === 'localhost' ? '127.0.0.1' : location.hostname) : null;
 		if (emulatorHost) {

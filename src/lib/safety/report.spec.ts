@@ -19,7 +19,6 @@ describe('reportErrorMessage', () => {
 	it('says what to do when the servers cannot be reached, and never shows a raw message otherwise', () => {
 		expect(reportErrorMessage(new FunctionsError('unavailable', 'unavailable [503]'))).toMatch(/^Can't reach Tangent's servers/);
 		expect(reportErrorMessage(new FunctionsError('internal', 'INTERNAL [500]'))).toBe('The report could not be sent. Try again in a moment.');
-		expect(reportErrorMessage(new FunctionsError('permission-denied', ' [403]'))).toBe('The report could not be sent. Try again in a moment.');
 		expect(reportErrorMessage(new DOMException('No answer within 20000 ms', 'TimeoutError'))).toBe(
 			'The report could not be sent. Try again in a moment.'
 		);

@@ -19,23 +19,31 @@ export async function reportPartner(
 }
 
 /**
+ * The message of a callable's error without the HTTP status the SDK appends ("… [403]"):
+ * the function's own words, fit to show.
+ */
+export function callableMessage(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	return message.replace(/\s*\[\d{3}\]$/, '');
+}
+
+/**
  * What to tell the user when a report is refused. The function's own message is already
  * plain words for the refusals users can meet (once per call, too many reports).
  */
 export function reportErrorMessage(error: unknown): string {
 	const code = typeof error === 'object' && error !== null ? String(Reflect.get(error, 'code') ?? '') : '';
-	// The SDK appends the HTTP status to the function's message ("… [409]"): not for users.
-	const message = error instanceof Error ? error.message.replace(/\s*\[\d{3}\]$/, '') : '';
+	const message = callableMessage(error);
 	switch (code) {
 		case 'functions/already-exists':
 		case 'functions/resource-exhausted':
 		case 'functions/permission-denied':
 		case 'functions/failed-precondition':
-			if (message) return message;
-			break;
+			return message;
 		case 'functions/unavailable':
 		case 'functions/deadline-exceeded':
 			return "Can't reach Tangent's servers to send the report. Check your connection and try again.";
+		default:
+			return 'The report could not be sent. Try again in a moment.';
 	}
-	return 'The report could not be sent. Try again in a moment.';
 }

@@ -1,0 +1,58 @@
+// The daily clean-up of abandoned anonymous accounts, run against the Auth and Firestore
+// emulators with a clock moved forward: accounts idle for 30 days go with everything
+// Tangent stored about them; accounts active within 30 days and their data stay.
+import { getAuth } from 'firebase-admin/auth';
+import { Timestamp } from 'firebase-admin/firestore';
+import { beforeEach, expect, it } from 'vitest';
+import { cleanUpAbandonedAccounts } from '../../functions/src/maintenance/accounts';
+import { adminDb, clearFirestore } from '../support/admin';
+import { createUser, disposeUsers } from '../support/clients';
+import { describeWithEmulators, emulatorHosts, PROJECT_ID } from '../support/emulators';
+
+const DAY = 24 * 3_600_000;
+
+async function clearAuth(): Promise<void> {
+	const res = await fetch(`http://${emulatorHosts.auth}/emulator/v1/projects/${PROJECT_ID}/accounts`, { method: 'DELETE' });
+	if (!res.ok) throw new Error(`Could not clear Auth: HTTP ${res.status}`);
+}
+
+describeWithEmulators(['firestore', 'auth'], 'cleanup of abandoned anonymous accounts', () => {
+	beforeEach(async () => {
+		await Promise.all([clearFirestore(), clearAuth()]);
+	});
+
+	it('deletes accounts idle for 30 days and everything stored about them; keeps the rest', async () => {
+		const users = await Promise.all([createUser('idle'), createUser('partner')]);
+		await disposeUsers(users);
+		const [idle, partner] = users as [(typeof users)[0], (typeof users)[0]];
+		const db = adminDb();
+		const auth = getAuth();
+		const email = await auth.createUser({ email: `keep-${Date.now()}@example.com`, password: 'keep-me-1' });
+		const t = Timestamp.now();
+		await Promise.all([
+			db.doc(`lobby/${idle.uid}`).set({ status: 'left', mode: 'text', interests: [], language: null, patience: 0, joinedAt: t, heartbeatAt: t }),
+			db.doc(`safety/${idle.uid}`).set({ blocked: [partner.uid], blockedBy: [], reportsReceived: [], reportsSentAtMs: [t.toMillis()], bannedUntilMs: null }),
+			db.doc(`bans/${idle.uid}`).set({ reason: 'reports', reporters: 3, createdAt: t, until: t }),
+			db.doc(`limits/${idle.uid}`).set({ windowStartAt: t, uploads: 1, lastUploadAt: t }),
+			db.doc(`reports/c1_${idle.uid}`).set({ callId: 'c1', reporter: idle.uid, reported: partner.uid, reason: 'spam', note: '', createdAt: t }),
+			db.doc('calls/c1').set({ members: [idle.uid, partner.uid], offerer: idle.uid, mode: 'text', commonInterests: [], status: 'ended', createdAt: t, offer: null, answer: null, endedBy: idle.uid, endedAt: t }),
+			db.doc(`calls/c1/files/f1`).set({ uploader: idle.uid }),
+			db.doc(`lobby/${partner.uid}`).set({ status: 'waiting', mode: 'text', interests: [], language: null, patience: 0, joinedAt: t, heartbeatAt: t })
+		]);
+
+		// 29 days on, nobody is abandoned yet.
+		const early = await cleanUpAbandonedAccounts(db, auth, null, Date.now() + 29 * DAY);
+		expect(early).toEqual({ checked: 3, deleted: 0, documents: 0 });
+		expect((await db.doc(`lobby/${idle.uid}`).get()).exists).toBe(true);
+
+		// 31 days on, both anonymous accounts are; the email account never is.
+		const later = await cleanUpAbandonedAccounts(db, auth, null, Date.now() + 31 * DAY);
+
+		expect(later.deleted).toBe(2);
+		const left = (await auth.listUsers()).users.map((u) => u.uid);
+		expect(left).toEqual([email.uid]);
+		for (const path of [`lobby/${idle.uid}`, `safety/${idle.uid}`, `bans/${idle.uid}`, `limits/${idle.uid}`, `reports/c1_${idle.uid}`, 'calls/c1', 'calls/c1/files/f1', `lobby/${partner.uid}`]) {
+			expect((await db.doc(path).get()).exists, `${path} should be gone`).toBe(false);
+		}
+	});
+});
