@@ -75,6 +75,18 @@ export async function measureWeight({ browser }) {
 
 	await clearFirestore();
 	const contexts = await Promise.all([0, 1].map(() => browser.newContext()));
+	// Returning visitors: the 18+ and terms gate (src/lib/safety/terms.ts, TERMS_KEY) was accepted.
+	await Promise.all(
+		contexts.map((c) =>
+			c.addInitScript(() => {
+				try {
+					localStorage.setItem('tangent.terms.v1', JSON.stringify({ acceptedAtMs: Date.now() }));
+				} catch {
+					// opaque origins have no storage
+				}
+			})
+		)
+	);
 	try {
 		const [page, partner] = await Promise.all(contexts.map((c) => c.newPage()));
 		await page.goto(`${APP_URL}/`);

@@ -35,9 +35,19 @@ export function launchChromium() {
 	});
 }
 
+const ACCEPT_TERMS = () => {
+	try {
+		localStorage.setItem('tangent.terms.v1', JSON.stringify({ acceptedAtMs: Date.now() }));
+	} catch {
+		// opaque origins have no storage
+	}
+};
+
 async function visitor(browser, name) {
 	const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
 	await context.addInitScript({ path: HOOKS });
+	// A returning visitor: the 18+ and terms gate (src/lib/safety/terms.ts, TERMS_KEY) was accepted.
+	await context.addInitScript(ACCEPT_TERMS);
 	const page = await context.newPage();
 	const errors = [];
 	page.on('pageerror', (e) => errors.push(String(e)));

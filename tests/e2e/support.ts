@@ -2,6 +2,7 @@
 // storage, so separate anonymous users) on the built app served by the Hosting emulator.
 import { expect, test, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import type { ChatMode } from '$shared/model';
+import { TERMS_KEY, termsRecord } from '../../src/lib/safety/terms';
 import { clearFirestore } from '../support/admin';
 
 export const emulatorsRunning = Boolean(process.env.FIRESTORE_EMULATOR_HOST);
@@ -15,6 +16,28 @@ export const SKIP_REASON =
  * (a partner's leaving within 2 s, silence within ~10 s) are asserted separately.
  */
 export const CONNECT_TIMEOUT = 30_000;
+
+/**
+ * Every page of the context starts with the 18+ and terms gate already accepted, as for a
+ * returning visitor (the gate has its own suite, which opts out).
+ */
+export async function acceptTermsIn(context: BrowserContext): Promise<void> {
+	await context.addInitScript(
+		([key, value]) => {
+			try {
+				localStorage.setItem(key, value);
+			} catch {
+				// about:blank and other opaque origins have no storage; the app's pages do.
+			}
+		},
+		[TERMS_KEY, termsRecord(Date.now())] as const
+	);
+}
+
+export interface VisitorOptions {
+	/** false: a first visit, which meets the terms gate. Default true. */
+	termsAccepted?: boolean;
+}
 
 export interface Visitor {
 	name: string;
@@ -31,7 +54,9 @@ export interface Visitor {
  * start from an empty database (earlier suites share the emulator), and close every
  * context afterwards, printing its console when the test failed.
  */
-export function strangersSuite(name: string): { visitor(browser: Browser, name: string): Promise<Visitor> } {
+export function strangersSuite(name: string): {
+	visitor(browser: Browser, name: string, options?: VisitorOptions): Promise<Visitor>;
+} {
 	if (!emulatorsRunning) console.warn(`\n⚠️  SKIPPED ${name} e2e: ${SKIP_REASON}\n`);
 	test.skip(!emulatorsRunning, SKIP_REASON);
 	test.beforeEach(clearFirestore);
@@ -45,8 +70,9 @@ export function strangersSuite(name: string): { visitor(browser: Browser, name: 
 		}
 	});
 	return {
-		async visitor(browser, visitorName) {
+		async visitor(browser, visitorName, { termsAccepted = true } = {}) {
 			const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+			if (termsAccepted) await acceptTermsIn(context);
 			const page = await context.newPage();
 			const v: Visitor = { name: visitorName, context, page, errors: [], console: [] };
 			page.on('pageerror', (error) => v.errors.push(error));

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type JSHandle, type Page } from '@playwright/test';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import type { IceServer } from '$shared/ice';
+import { acceptTermsIn } from './support';
 import { clearFirestore } from '../support/admin';
 import { createUser, disposeUsers } from '../support/clients';
 import { emulatorHosts, hostAndPort } from '../support/emulators';
@@ -298,6 +299,7 @@ test.describe('TURN relay with credentials from the iceServers function', () => 
 	async function blankPage(browser: Browser): Promise<Page> {
 		const context = await browser.newContext();
 		contexts.push(context);
+		await acceptTermsIn(context);
 		return context.newPage();
 	}
 

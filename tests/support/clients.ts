@@ -3,8 +3,7 @@
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
 import { connectAuthEmulator, getAuth, signInAnonymously } from 'firebase/auth';
 import { connectFirestoreEmulator, getFirestore, terminate, type Firestore } from 'firebase/firestore';
-import { joinLobby, type LobbyRequest } from '$lib/matching/lobby';
-import { SAFETY_LIMITS } from '$shared/safety';
+import type { LobbyRequest } from '$lib/matching/lobby';
 import { emulatorHosts, hostAndPort, PROJECT_ID } from './emulators';
 
 export interface SimulatedUser {
@@ -43,6 +42,9 @@ const lastJoinAt = new WeakMap<SimulatedUser, number>();
  * the limit itself has its own tests). The margin covers clock reading on both sides.
  */
 export async function joinPaced(user: SimulatedUser, request: LobbyRequest): Promise<void> {
+	// Imported here, not at the top: Playwright (whose warm-up and TURN suite use this
+	// file) loads functions/src/shared as CommonJS, where named imports of values fail.
+	const [{ joinLobby }, { SAFETY_LIMITS }] = await Promise.all([import('$lib/matching/lobby'), import('$shared/safety')]);
 	const wait = (lastJoinAt.get(user) ?? 0) + SAFETY_LIMITS.lobbyJoinMinIntervalMs + 100 - Date.now();
 	if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 	lastJoinAt.set(user, Date.now());

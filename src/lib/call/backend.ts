@@ -5,5 +5,7 @@ export { heartbeatLobby, joinLobby, leaveLobby, patienceAfter, watchLobbyEntry }
 export { endCall, publishDescription, readCallDoc, watchCallDoc } from './callDoc';
 export { CandidateOutbox, watchPartnerCandidates } from './candidates';
 export { fetchIceServers } from './iceServers';
+export { readOwnBan } from '../safety/bans';
+export { reportErrorMessage, reportPartner } from '../safety/report';
 
 export type Backend = typeof import('./backend');

@@ -22,6 +22,9 @@ describe('call state machine', () => {
 	it('says why a call ended', () => {
 		expect(run(...connected, { type: 'partner-left' })).toEqual({ phase: 'ended', endReason: 'partner-left', error: null });
 		expect(run(...connected, { type: 'left' }).endReason).toBe('you-left');
+		expect(run(...connected, { type: 'reported' })).toEqual({ phase: 'ended', endReason: 'you-reported', error: null });
+		// A report after the call ended keeps the reason it ended for.
+		expect(transition(run(...connected, { type: 'partner-left' }), { type: 'reported' })).toBeNull();
 		expect(run(...connected, { type: 'connection-lost' }).endReason).toBe('connection-lost');
 		// Silence before the call ever connected is a failed connection, not a lost one.
 		expect(transition(run(...connected.slice(0, 3)), { type: 'connection-lost' })).toBeNull();

@@ -3,7 +3,7 @@
 // phase (a late "partner left" after we already left, say) are ignored, returning null.
 
 export type Phase = 'idle' | 'starting' | 'searching' | 'connecting' | 'connected' | 'ended';
-export type EndReason = 'you-left' | 'partner-left' | 'connection-failed' | 'connection-lost';
+export type EndReason = 'you-left' | 'you-reported' | 'partner-left' | 'connection-failed' | 'connection-lost';
 
 export interface UserFacingError {
 	code: string;
@@ -25,6 +25,7 @@ export type CallEvent =
 	| { type: 'connection-lost' } // the partner went silent and an ICE restart did not bring them back
 	| { type: 'connection-failed'; error: UserFacingError }
 	| { type: 'left' } // we ended the call (Next/Stop)
+	| { type: 'reported' } // we reported the stranger, which ends the call
 	| { type: 'stopped' } // back to the start page
 	| { type: 'failed'; error: UserFacingError }; // anything else went wrong
 
@@ -51,6 +52,8 @@ export function transition(state: CallState, event: CallEvent): CallState | null
 			return inCall(phase) ? { phase: 'ended', endReason: 'connection-failed', error: event.error } : null;
 		case 'left':
 			return inCall(phase) || phase === 'searching' ? { phase: 'ended', endReason: 'you-left', error: null } : null;
+		case 'reported':
+			return inCall(phase) ? { phase: 'ended', endReason: 'you-reported', error: null } : null;
 		case 'stopped':
 			return phase === 'idle' ? null : { ...initialCallState };
 		case 'failed':

@@ -4,8 +4,11 @@
 // idempotent.
 import { withTimeout } from '../async';
 import { LOBBY_HEARTBEAT_MS, normalizeInterests, partnerOf, type CallDoc, type ChatMode, type LobbyEntry } from '$shared/model';
-import { decodeWire, encodeWire, MAX_MESSAGE_CHARS, prepareText, type WireMessage } from '../chat/wire';
-import { toUserFacingError, userError } from '../errors';
+import { SAFETY_LIMITS, type ReportReason } from '$shared/safety';
+import { Inbox } from '../chat/inbox';
+import { SEND_LIMIT, TokenBucket } from '../chat/rateLimit';
+import { encodeWire, MAX_MESSAGE_CHARS, prepareText, type WireMessage } from '../chat/wire';
+import { joinRefusedError, toUserFacingError, userError } from '../errors';
 import type { Backend } from './backend';
 import {
 	initialCallState,
@@ -23,9 +26,22 @@ export type { ConnectionQuality, EndReason, Phase, UserFacingError };
 
 export interface ChatLine {
 	id: string;
-	from: 'you' | 'stranger';
+	/** 'notice': Tangent telling the user something, such as hidden messages. */
+	from: 'you' | 'stranger' | 'notice';
 	text: string;
 	at: number;
+}
+
+/** What became of a message the user typed; when refused, why (null: nothing to say). */
+export type SendResult = { sent: true } | { sent: false; note: string | null };
+
+export const SEND_TOO_FAST_NOTE = "You're sending messages too fast. Wait a moment, then send it again.";
+export const SEND_TOO_LONG_NOTE = `Messages can be at most ${MAX_MESSAGE_CHARS} characters.`;
+export const REPORTED_NOTICE = "Reported. You won't be matched with them again.";
+
+/** A report that did not go through; the message says why, in plain words. */
+export class ReportFailedError extends Error {
+	override name = 'ReportFailedError';
 }
 
 export interface StartOptions {
@@ -54,6 +70,8 @@ const TYPING_SHOWN_MS = 3_500;
 const TYPING_SEND_EVERY_MS = 2_000;
 const STATS_EVERY_MS = 2_000;
 const SEARCH_TICK_MS = 2_500;
+/** A report the function has not answered by then is reported as not sent. */
+const REPORT_TIMEOUT_MS = 20_000;
 
 /** Signaling steps, at debug level: what a bug report or a failing browser test needs. */
 function trace(callId: string, step: string, detail: Record<string, unknown> = {}): void {
@@ -87,6 +105,8 @@ interface ActiveCall {
 	connectionState: RTCPeerConnectionState;
 	/** Ends the attempt if the data channel has not opened in time. */
 	connectTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Checks and rate-limits what the stranger sends. */
+	inbox: Inbox;
 }
 
 export class ChatSession {
@@ -97,6 +117,9 @@ export class ChatSession {
 	#commonInterests = $state<string[] | null>(null);
 	#connection = $state<ConnectionQuality | null>(null);
 	#reconnecting = $state(false);
+	/** The current or just-ended call, until the next search: the one a report is about. */
+	#reportableCallId = $state<string | null>(null);
+	#reportedCallId = $state<string | null>(null);
 	readonly maxMessageLength = MAX_MESSAGE_CHARS;
 
 	#backend: Backend | null = null;
@@ -114,6 +137,9 @@ export class ChatSession {
 	#typingTimer: ReturnType<typeof setTimeout> | undefined;
 	#lastTypingSentAt = 0;
 	#pageHideListening = false;
+	/** When this page last wrote a lobby join (the rules refuse joins closer than SAFETY_LIMITS allow). */
+	#lastJoinAt = Number.NEGATIVE_INFINITY;
+	readonly #sendLimit = new TokenBucket(SEND_LIMIT);
 
 	get phase(): Phase {
 		return this.#state.phase;
@@ -144,6 +170,17 @@ export class ChatSession {
 	get callId(): string | null {
 		return this.#call?.id ?? null;
 	}
+	/**
+	 * The call a report would be about: the current one, or the one that just ended, until
+	 * the next search starts (so never the previous stranger's once a new match comes).
+	 */
+	get reportableCallId(): string | null {
+		return this.#reportableCallId;
+	}
+	/** The reportable call was reported (once per call). */
+	get reported(): boolean {
+		return this.#reportedCallId !== null && this.#reportedCallId === this.#reportableCallId;
+	}
 	/** The anonymous user's uid once a search has signed in; not reactive (read it on a phase change). */
 	get uid(): string | null {
 		return this.#uid;
@@ -173,18 +210,43 @@ export class ChatSession {
 	/** Ends the current call (or search); the page goes back to the start. */
 	async stop(): Promise<void> {
 		this.#generation++;
+		this.#reportableCallId = null;
 		await this.#leave();
 		this.#dispatch({ type: 'stopped' });
 	}
 
-	send(raw: string): boolean {
+	/** Sends a message if it may go: not empty, not too long, not too fast (SEND_LIMIT). */
+	send(raw: string): SendResult {
+		if (raw.trim().length > MAX_MESSAGE_CHARS) return { sent: false, note: SEND_TOO_LONG_NOTE };
 		const text = prepareText(raw);
-		if (text === null || this.phase !== 'connected' || !this.#call?.link) return false;
+		if (text === null || this.phase !== 'connected' || !this.#call?.link) return { sent: false, note: null };
+		if (!this.#sendLimit.take()) return { sent: false, note: SEND_TOO_FAST_NOTE };
 		const id = crypto.randomUUID();
-		if (!this.#sendWire({ kind: 'text', id, text })) return false;
+		if (!this.#sendWire({ kind: 'text', id, text })) return { sent: false, note: null };
 		this.#lastTypingSentAt = 0;
 		this.messages.push({ id, from: 'you', text, at: Date.now() });
-		return true;
+		return { sent: true };
+	}
+
+	/**
+	 * Reports the stranger of the current or just-ended call (the `reportPartner` function
+	 * also blocks the pair for good). During the call, reporting leaves it. Rejects with a
+	 * ReportFailedError saying why in plain words; nothing changes then.
+	 */
+	async report(reason: ReportReason, note: string): Promise<void> {
+		const callId = this.#reportableCallId;
+		const backend = this.#backend;
+		const client = this.#client;
+		if (!callId || !backend || !client) throw new ReportFailedError('There is no chat to report any more.');
+		try {
+			await withTimeout(backend.reportPartner(client.app, client.emulatorHost, { callId, reason, note }), REPORT_TIMEOUT_MS);
+		} catch (error) {
+			console.warn('Report not sent', error);
+			// An earlier attempt that timed out here did land: it counts as reported.
+			if (codeOf(error) === 'functions/already-exists') this.#reported(callId);
+			throw new ReportFailedError(backend.reportErrorMessage(error));
+		}
+		this.#reported(callId);
 	}
 
 	/** Call on every keystroke in the composer; at most one signal goes out per 2 s. */
@@ -212,6 +274,15 @@ export class ChatSession {
 		void this.#leave();
 	}
 
+	#reported(callId: string): void {
+		// Once per call; and not if a new search has begun meanwhile (the report still counts).
+		if (this.#reportableCallId !== callId || this.#reportedCallId === callId) return;
+		this.#reportedCallId = callId;
+		this.messages.push({ id: crypto.randomUUID(), from: 'notice', text: REPORTED_NOTICE, at: Date.now() });
+		// Leaving tells the partner at once (a goodbye); the call document follows in the background.
+		if (this.#call?.id === callId) void this.#leave('reported');
+	}
+
 	#dispatch(event: CallEvent): void {
 		const next = transition(this.#state, event);
 		if (next) this.#state = next;
@@ -230,6 +301,7 @@ export class ChatSession {
 	async #search(): Promise<void> {
 		const generation = ++this.#generation;
 		this.#dispatch({ type: 'start' });
+		this.#reportableCallId = null;
 		this.messages = [];
 		this.#commonInterests = null;
 		this.#remoteStream = null;
@@ -243,7 +315,14 @@ export class ChatSession {
 			this.#rtcConfig ??= this.#loadRtcConfig(backend, client);
 			this.#rtcConfig.catch(() => {}); // reported when a call needs it
 			const { interests, language } = this.#options;
-			await withTimeout(backend.joinLobby(client.db, user.uid, { mode: this.#mode, interests, language }), WRITE_TIMEOUT_MS);
+			// The rules refuse joins closer together than this; say so rather than be refused.
+			if (Date.now() - this.#lastJoinAt < SAFETY_LIMITS.lobbyJoinMinIntervalMs) throw userError('too-fast');
+			this.#lastJoinAt = Date.now();
+			try {
+				await withTimeout(backend.joinLobby(client.db, user.uid, { mode: this.#mode, interests, language }), WRITE_TIMEOUT_MS);
+			} catch (error) {
+				throw await this.#whyJoinRefused(error, backend, client, user.uid);
+			}
 			if (generation !== this.#generation) return;
 			this.#dispatch({ type: 'joined' });
 			// Watch only after the server has our fresh entry, so the first snapshot cannot be
@@ -259,6 +338,17 @@ export class ChatSession {
 			this.#keepLobbyEntryAlive(backend, client, user.uid, generation);
 		} catch (error) {
 			this.#fail(error, generation);
+		}
+	}
+
+	/** A refused join: banned (until when), or too soon after the last one; other errors as they are. */
+	async #whyJoinRefused(error: unknown, backend: Backend, client: Client, uid: string): Promise<unknown> {
+		if (codeOf(error) !== 'permission-denied') return error;
+		try {
+			return joinRefusedError(await withTimeout(backend.readOwnBan(client.db, uid), WRITE_TIMEOUT_MS), Date.now());
+		} catch (banError) {
+			console.warn('Could not read why the lobby refused us', banError);
+			return error;
 		}
 	}
 
@@ -340,6 +430,7 @@ export class ChatSession {
 			lastHeardAt: Date.now(),
 			lastRestartAt: 0,
 			connectionState: 'new',
+			inbox: new Inbox(),
 			connectTimer: setTimeout(() => {
 				const pc = call.link?.pc;
 				console.warn(`[tangent] call ${callId}: no data channel after ${CONNECT_TIMEOUT_MS} ms`, JSON.stringify({
@@ -433,9 +524,14 @@ export class ChatSession {
 					call.lastHeardAt = Date.now();
 					void outbox.flush();
 					this.#dispatch({ type: 'channel-open' });
+					// From now on the stranger can be reported: they could reach us.
+					if (this.#call === call) {
+						this.#reportableCallId = call.id;
+						this.#reportedCallId = null;
+					}
 					this.#watchLiveness(call, link);
 				},
-				message: (data) => this.#onWire(call, decodeWire(data)),
+				message: (data) => this.#onWire(call, data),
 				channelClosed: () => this.#endCall(call, { type: 'partner-left' }),
 				connectionState: (state) => {
 					trace(call.id, `connection ${state}`);
@@ -464,13 +560,17 @@ export class ChatSession {
 		return link;
 	}
 
-	#onWire(call: ActiveCall, message: WireMessage | null): void {
-		if (this.#call !== call || !message) return;
-		call.lastHeardAt = Date.now();
+	#onWire(call: ActiveCall, data: unknown): void {
+		if (this.#call !== call) return;
+		call.lastHeardAt = Date.now(); // anything at all means they are still there
+		const { message, notice } = call.inbox.receive(data);
+		if (notice) this.messages.push({ id: crypto.randomUUID(), from: 'notice', text: notice, at: Date.now() });
+		if (!message) return;
 		switch (message.kind) {
 			case 'text':
 				this.#setStrangerTyping(false);
-				this.messages.push({ id: message.id, from: 'stranger', text: message.text, at: Date.now() });
+				// Our own id, not the stranger's: a repeated (or echoed) id must not clash in the log.
+				this.messages.push({ id: crypto.randomUUID(), from: 'stranger', text: message.text, at: Date.now() });
 				break;
 			case 'typing':
 				this.#setStrangerTyping(true);
@@ -540,12 +640,12 @@ export class ChatSession {
 		if (call.lastSeen?.status !== 'ended') void this.#markEnded(call.id);
 	}
 
-	/** We leave: say bye, end our call or leave the lobby, then release everything. */
-	async #leave(): Promise<void> {
+	/** We leave (or report): say bye, end our call or leave the lobby, then release everything. */
+	async #leave(why: 'left' | 'reported' = 'left'): Promise<void> {
 		const call = this.#call;
 		const searching = this.phase === 'searching' || this.phase === 'starting';
 		this.#sendWire({ kind: 'bye' });
-		this.#dispatch({ type: 'left' });
+		this.#dispatch({ type: why });
 		this.#teardownCall();
 		this.#stopSearching();
 		if (call && call.lastSeen?.status !== 'ended') await this.#markEnded(call.id);
@@ -579,6 +679,10 @@ export class ChatSession {
 		this.#remoteStream = null;
 		this.#setStrangerTyping(false);
 	}
+}
+
+function codeOf(error: unknown): string {
+	return typeof error === 'object' && error !== null ? String(Reflect.get(error, 'code') ?? '') : '';
 }
 
 function isUserFacing(error: unknown): error is UserFacingError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWire, encodeWire, MAX_MESSAGE_CHARS, prepareText } from './wire';
+import { decodeWire, encodeWire, MAX_MESSAGE_CHARS, prepareText, readWire } from './wire';
 
 describe('chat wire format', () => {
 	it('round-trips a text message', () => {
@@ -27,5 +27,16 @@ describe('chat wire format', () => {
 		expect(decodeWire(JSON.stringify({ kind: 'text', id: 'a', text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) }))).toBeNull();
 		expect(decodeWire(JSON.stringify({ kind: 'text', id: 'a'.repeat(65), text: 'x' }))).toBeNull();
 		expect(decodeWire(JSON.stringify(null))).toBeNull();
+	});
+});
+
+describe('readWire', () => {
+	it('says why something was dropped: too long, or unreadable', () => {
+		const long = JSON.stringify({ kind: 'text', id: 'a', text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) });
+		expect(readWire(long)).toEqual({ message: null, problem: 'too-long' });
+		expect(readWire('z'.repeat(MAX_MESSAGE_CHARS * 8 + 1))).toEqual({ message: null, problem: 'too-long' });
+		expect(readWire('not json')).toEqual({ message: null, problem: 'malformed' });
+		expect(readWire(JSON.stringify({ kind: 'text', id: 'a', text: '  ' }))).toEqual({ message: null, problem: 'malformed' });
+		expect(readWire(encodeWire({ kind: 'ping' }))).toEqual({ message: { kind: 'ping' }, problem: null });
 	});
 });

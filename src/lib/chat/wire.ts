@@ -22,22 +22,37 @@ export function encodeWire(message: WireMessage): string {
 	return JSON.stringify(message);
 }
 
-/** Parses what the stranger sent; anything malformed or oversized is dropped (null). */
-export function decodeWire(raw: unknown): WireMessage | null {
-	if (typeof raw !== 'string' || raw.length > MAX_MESSAGE_CHARS * 8) return null;
+/** Why something the stranger sent was dropped: unreadable, or text over MAX_MESSAGE_CHARS. */
+export type WireProblem = 'malformed' | 'too-long';
+
+export type WireReading = { message: WireMessage; problem: null } | { message: null; problem: WireProblem };
+
+const dropped = (problem: WireProblem): WireReading => ({ message: null, problem });
+
+/** Parses what the stranger sent, saying why when it is dropped. */
+export function readWire(raw: unknown): WireReading {
+	if (typeof raw !== 'string') return dropped('malformed');
+	// Far beyond any message we could send: do not even parse it.
+	if (raw.length > MAX_MESSAGE_CHARS * 8) return dropped('too-long');
 	let value: unknown;
 	try {
 		value = JSON.parse(raw);
 	} catch {
-		return null;
+		return dropped('malformed');
 	}
-	if (typeof value !== 'object' || value === null) return null;
+	if (typeof value !== 'object' || value === null) return dropped('malformed');
 	const kind: unknown = Reflect.get(value, 'kind');
-	if (kind === 'typing' || kind === 'ping' || kind === 'bye') return { kind };
-	if (kind !== 'text') return null;
+	if (kind === 'typing' || kind === 'ping' || kind === 'bye') return { message: { kind }, problem: null };
+	if (kind !== 'text') return dropped('malformed');
 	const id: unknown = Reflect.get(value, 'id');
 	const text: unknown = Reflect.get(value, 'text');
-	if (typeof id !== 'string' || id.length > 64 || typeof text !== 'string') return null;
+	if (typeof id !== 'string' || id.length > 64 || typeof text !== 'string') return dropped('malformed');
 	const clean = prepareText(text);
-	return clean === null ? null : { kind, id, text: clean };
+	if (clean === null) return dropped(text.trim().length > MAX_MESSAGE_CHARS ? 'too-long' : 'malformed');
+	return { message: { kind, id, text: clean }, problem: null };
+}
+
+/** Parses what the stranger sent; anything malformed or oversized is dropped (null). */
+export function decodeWire(raw: unknown): WireMessage | null {
+	return readWire(raw).message;
 }

@@ -17,7 +17,17 @@ export function isCanceled(error: unknown): boolean {
 const UNREACHABLE = new Set(['storage/retry-limit-exceeded', 'unavailable', 'deadline-exceeded']);
 const REFUSED = new Set(['storage/unauthorized', 'storage/unauthenticated', 'permission-denied', 'unauthenticated']);
 
+/**
+ * Too many uploads started lately (fileDocs' UploadRateLimitedError, told apart by name so
+ * this module stays free of the Firestore SDK): nothing was written, and its message says
+ * when to try again.
+ */
+export function isUploadRateLimited(error: unknown): error is Error {
+	return error instanceof Error && error.name === 'UploadRateLimitedError';
+}
+
 export function uploadErrorMessage(error: unknown, name: string): string {
+	if (isUploadRateLimited(error)) return `Couldn't send ${name}. ${error.message}`;
 	const code = codeOf(error);
 	if (REFUSED.has(code)) return `Couldn't send ${name}: the server refused it (has the call ended?).`;
 	if (UNREACHABLE.has(code) || nameOf(error) === 'TimeoutError') {

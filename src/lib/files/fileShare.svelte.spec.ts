@@ -2,7 +2,7 @@
 // and cleaned up, for each way a file can go.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FILE_LIMITS, storagePathFor, type AllowedContentType } from '$shared/files';
-import type { SharedFile } from './fileDocs';
+import { UploadRateLimitedError, type SharedFile } from './fileDocs';
 import { FileShare, type FileEntry, type FileLogEntry, type FileShareBackend, type UploadHandle } from './fileShare.svelte';
 
 const CALL = 'call-1';
@@ -197,6 +197,26 @@ describe('FileShare', () => {
 			fb.state.uploads[0]?.fail('storage/retry-limit-exceeded');
 			await sending;
 			expect(files(share)[0]?.error).toMatch(/can't be reached/);
+		});
+
+		it('too many uploads: the limit and when to retry are that file\'s failure reason, and nothing is written', async () => {
+			vi.useFakeTimers({ now: 1_000_000, toFake: ['Date'] });
+			try {
+				fb.state.announceError = new UploadRateLimitedError(1_000_000 + 12_400);
+				await share.send(new File(['hello'], 'sixth.txt', { type: 'text/plain' }));
+			} finally {
+				vi.useRealTimers();
+			}
+			expect(files(share)).toHaveLength(1);
+			expect(files(share)[0]).toMatchObject({
+				name: 'sixth.txt',
+				status: 'failed',
+				error: "Couldn't send sixth.txt. You can share 5 files every 30 seconds. Try again in 13 s."
+			});
+			expect(fb.state.uploads).toEqual([]);
+			// The announcement never landed, so there is no entry to mark canceled.
+			expect(fb.state.finished).toEqual([]);
+			expect(fb.state.removed).toEqual([]);
 		});
 
 		it('a refused announcement uploads nothing', async () => {

@@ -11,7 +11,7 @@ import { withTimeout } from '../async';
 import type { FirebaseApp } from 'firebase/app';
 import type { Firestore } from 'firebase/firestore';
 import { checkFile, type AllowedContentType, type SharedFileUpdateWrite } from '$shared/files';
-import { downloadFailure, isCanceled, uploadErrorMessage } from './fileErrors';
+import { downloadFailure, isCanceled, isUploadRateLimited, uploadErrorMessage } from './fileErrors';
 import type { FileAnnouncement, SharedFile } from './fileDocs';
 
 // -- what this class needs from Firebase (faked in its unit tests) ---------------------
@@ -228,7 +228,8 @@ export class FileShare {
 					entry.error = uploadErrorMessage(error, check.name);
 				}
 			}
-			if (abandonDoc) await this.#abandon(docs, id, upload.handle ? path : null);
+			// A rate-limited announcement wrote nothing: there is nothing to abandon.
+			if (abandonDoc && !isUploadRateLimited(error)) await this.#abandon(docs, id, upload.handle ? path : null);
 		} finally {
 			this.#uploads.delete(id);
 		}
