@@ -229,7 +229,9 @@ test.describe('faults', () => {
 
 			// What the cleanup must remove is really there: both members' candidates, and a
 			// file B is sharing (its entry; its bytes too when the Storage emulator runs).
-			await b.page.getByTestId('file-input').setInputFiles({
+			const chooser = b.page.waitForEvent('filechooser');
+			await b.page.getByRole('button', { name: 'Send a file' }).click();
+			await (await chooser).setFiles({
 				name: 'notes.txt',
 				mimeType: 'text/plain',
 				buffer: Buffer.from('half-sent when the tab went away\n')

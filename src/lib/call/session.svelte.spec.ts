@@ -2,6 +2,7 @@
 // the user is told when a join is refused, and that the session refuses joins too close
 // together itself.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LobbyEntry } from '$shared/model';
 import type { BanDoc } from '$shared/safety';
 import { USER_ERRORS } from '../errors';
 
@@ -10,7 +11,9 @@ const fake = vi.hoisted(() => ({
 	/** Set to make the next joins fail with this error. */
 	joinError: null as unknown,
 	ban: null as BanDoc | null,
-	banReads: 0
+	banReads: 0,
+	/** What the session passed to watchLobbyEntry: the server's side of our entry. */
+	onEntry: null as ((entry: LobbyEntry | null) => void) | null
 }));
 
 vi.mock('./backend', () => ({
@@ -24,7 +27,10 @@ vi.mock('./backend', () => ({
 	leaveLobby: async () => {},
 	heartbeatLobby: async () => {},
 	patienceAfter: () => 0,
-	watchLobbyEntry: () => () => {},
+	watchLobbyEntry: (_db: unknown, _uid: string, onEntry: (entry: LobbyEntry | null) => void) => {
+		fake.onEntry = onEntry;
+		return () => {};
+	},
 	readOwnBan: async () => {
 		fake.banReads++;
 		return fake.ban;
@@ -40,7 +46,7 @@ describe('ChatSession joining the lobby', () => {
 
 	beforeEach(() => {
 		vi.useFakeTimers({ now: Date.UTC(2030, 0, 1, 12), toFake: ['Date'] });
-		Object.assign(fake, { joins: 0, joinError: null, ban: null, banReads: 0 });
+		Object.assign(fake, { joins: 0, joinError: null, ban: null, banReads: 0, onEntry: null });
 		session = new ChatSession();
 		vi.spyOn(console, 'error').mockImplementation(() => {});
 	});
@@ -96,5 +102,22 @@ describe('ChatSession joining the lobby', () => {
 		expect(session.phase).toBe('searching');
 		expect(session.error).toBeNull();
 		expect(fake.joins).toBe(2);
+	});
+
+	it('taken out of the queue while waiting (a ban landed): says until when instead of waiting for nobody', async () => {
+		await session.start('text');
+		fake.ban = { reason: 'reports', reporters: 3, createdAtMs: Date.now(), untilMs: Date.now() + 3_600_000 };
+		const left: LobbyEntry = { status: 'left', mode: 'text', interests: [], language: null, patience: 0, joinedAtMs: 0, heartbeatAtMs: 0 };
+		fake.onEntry?.(left);
+		await vi.waitFor(() => expect(session.phase).toBe('ended'));
+		expect(session.error?.code).toBe('banned');
+		expect(fake.banReads).toBe(1);
+	});
+
+	it('taken out of the queue without a ban: a plain refusal, not a ban', async () => {
+		await session.start('text');
+		fake.onEntry?.(null);
+		await vi.waitFor(() => expect(session.phase).toBe('ended'));
+		expect(session.error?.code).toBe('refused');
 	});
 });

@@ -4,7 +4,7 @@
 // idempotent.
 import { withTimeout } from '../async';
 import { LOBBY_HEARTBEAT_MS, normalizeInterests, partnerOf, type CallDoc, type ChatMode, type LobbyEntry } from '$shared/model';
-import { SAFETY_LIMITS, type ReportReason } from '$shared/safety';
+import { isBanActive, SAFETY_LIMITS, type ReportReason } from '$shared/safety';
 import { Inbox } from '../chat/inbox';
 import { SEND_LIMIT, TokenBucket } from '../chat/rateLimit';
 import { encodeWire, MAX_MESSAGE_CHARS, prepareText, type WireMessage } from '../chat/wire';
@@ -341,6 +341,21 @@ export class ChatSession {
 		}
 	}
 
+	/** Our waiting entry was taken out of the queue: banned (until when), or refused in general. */
+	async #explainRemoval(generation: number): Promise<void> {
+		const backend = this.#backend;
+		const client = this.#client;
+		if (!backend || !client || !this.#uid) return;
+		let error: UserFacingError = userError('refused');
+		try {
+			const ban = await withTimeout(backend.readOwnBan(client.db, this.#uid), WRITE_TIMEOUT_MS);
+			if (ban && isBanActive(ban, Date.now())) error = joinRefusedError(ban, Date.now());
+		} catch (banError) {
+			console.warn('Could not read why the lobby dropped us', banError);
+		}
+		this.#fail(error, generation);
+	}
+
 	/** A refused join: banned (until when), or too soon after the last one; other errors as they are. */
 	async #whyJoinRefused(error: unknown, backend: Backend, client: Client, uid: string): Promise<unknown> {
 		if (codeOf(error) !== 'permission-denied') return error;
@@ -395,7 +410,14 @@ export class ChatSession {
 
 	#onLobbyEntry(entry: LobbyEntry | null, generation: number): void {
 		if (generation !== this.#generation || this.phase !== 'searching') return;
-		if (entry?.status !== 'matched' || this.#pastCalls.has(entry.callId)) return;
+		if (entry === null || entry.status === 'left') {
+			// Not our doing (leaving changes the phase first): the server took us out of the
+			// queue, which is what a ban does. Say so rather than wait for nobody.
+			this.#stopSearching();
+			void this.#explainRemoval(generation);
+			return;
+		}
+		if (entry.status !== 'matched' || this.#pastCalls.has(entry.callId)) return;
 		this.#stopSearching();
 		void this.#joinCall(entry.callId, generation);
 	}
