@@ -47,6 +47,11 @@ export async function joinPaced(user: SimulatedUser, request: LobbyRequest): Pro
 	const [{ joinLobby }, { SAFETY_LIMITS }] = await Promise.all([import('$lib/matching/lobby'), import('$shared/safety')]);
 	const wait = (lastJoinAt.get(user) ?? 0) + SAFETY_LIMITS.lobbyJoinMinIntervalMs + 100 - Date.now();
 	if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-	lastJoinAt.set(user, Date.now());
-	await joinLobby(user.db, user.uid, request);
+	try {
+		await joinLobby(user.db, user.uid, request);
+	} finally {
+		// From the acknowledgement, which comes after the server stamped joinedAt: timing
+		// from the send would undercount a write that took long to arrive.
+		lastJoinAt.set(user, Date.now());
+	}
 }

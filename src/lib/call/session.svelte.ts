@@ -317,11 +317,15 @@ export class ChatSession {
 			const { interests, language } = this.#options;
 			// The rules refuse joins closer together than this; say so rather than be refused.
 			if (Date.now() - this.#lastJoinAt < SAFETY_LIMITS.lobbyJoinMinIntervalMs) throw userError('too-fast');
-			this.#lastJoinAt = Date.now();
 			try {
 				await withTimeout(backend.joinLobby(client.db, user.uid, { mode: this.#mode, interests, language }), WRITE_TIMEOUT_MS);
 			} catch (error) {
 				throw await this.#whyJoinRefused(error, backend, client, user.uid);
+			} finally {
+				// The acknowledgement comes after the server stamped joinedAt, which the rules
+				// measure from; timing from the send would let a slow write's successor through
+				// here only to be refused there.
+				this.#lastJoinAt = Date.now();
 			}
 			if (generation !== this.#generation) return;
 			this.#dispatch({ type: 'joined' });
