@@ -30,6 +30,8 @@ import {
 export const CANDIDATE_WINDOW = 20;
 /** Re-query rounds before giving up; the seeker's next heartbeat runs the matchmaker again. */
 const MAX_ROUNDS = 10;
+/** How old a triggering write's entry may be and still stand in for a fresh read. */
+const TRIGGER_ENTRY_FRESH_MS = 5_000;
 /** Someone you met within this long is matched with you again only after a longer wait. */
 export const REMATCH_COOLDOWN_MS = 5 * 60_000;
 
@@ -139,9 +141,12 @@ export async function matchSeeker(
 	let recentPartners: Promise<Set<string>> | null = null;
 	while (report.rounds < MAX_ROUNDS) {
 		report.rounds++;
-		// Later rounds re-read: the entry may have been paired or left meanwhile. (The
-		// pairing transaction re-reads it anyway; this only saves futile rounds.)
-		const seekerEntry = report.rounds === 1 && triggeringEntry ? triggeringEntry : (await lobby.doc(seekerUid).get()).data();
+		// The triggering write's entry saves a read, but only while it is fresh: under a
+		// backlog of events it can be older than the entry's latest heartbeat, and the policy
+		// would take a live seeker for a vanished one. Later rounds always re-read (the entry
+		// may have been paired or left meanwhile; the pairing transaction re-reads anyway).
+		const fresh = triggeringEntry && report.rounds === 1 && Date.now() - triggeringEntry.heartbeatAtMs < TRIGGER_ENTRY_FRESH_MS;
+		const seekerEntry = fresh ? triggeringEntry : (await lobby.doc(seekerUid).get()).data();
 		if (!seekerEntry || seekerEntry.status !== 'waiting') return { ...report, outcome: 'not-waiting' };
 		const seeker = person(seekerUid, seekerEntry);
 		safety ??= safetyRecordOf(firestore, seekerUid);
