@@ -4,7 +4,7 @@
 // files shared in it (their Firestore entries and the bytes in Cloud Storage). The slim
 // call document (members, who ended it, when) stays so a member can still report.
 import { type Firestore } from 'firebase-admin/firestore';
-import { COLLECTIONS, type CallDoc, type LobbyLeaveWrite } from '../shared/model';
+import { COLLECTIONS, type CallDoc, LOBBY_LEAVE } from '../shared/model';
 import { callStoragePrefix } from '../shared/files';
 import { lobbyCollection } from '../firestore';
 import type { CallFileStore } from '../storage';
@@ -46,8 +46,7 @@ export async function cleanUpEndedCall(
 			// A member who already pressed "New chat" has a fresh waiting entry: leave it be.
 			if (entry?.status !== 'matched' || entry.callId !== callId) return;
 			// Marked left, not deleted: its joinedAt is what the join rate limit compares with.
-			const leave: LobbyLeaveWrite = { status: 'left' };
-			await snap.ref.update({ ...leave }, { lastUpdateTime: snap.updateTime }).catch((error: unknown) => {
+			await snap.ref.update({ ...LOBBY_LEAVE }, { lastUpdateTime: snap.updateTime }).catch((error: unknown) => {
 				// Rewritten since we read it (the member rejoined): exactly what we must not delete.
 				if (!isFailedPrecondition(error)) throw error;
 			});

@@ -14,7 +14,7 @@ import {
 	DocumentShapeError,
 	type CallCreateWrite,
 	type LobbyEntry,
-	type LobbyLeaveWrite,
+	LOBBY_LEAVE,
 	type LobbyMatchWrite
 } from '../shared/model';
 import {
@@ -155,8 +155,7 @@ export async function matchSeeker(
 		// entry left (so no seeker finds a banned candidate); this is the second lock on the
 		// same door. The entry is marked left too, so that no other seeker picks it.
 		if (record.bannedUntilMs !== null && isBanActive({ untilMs: record.bannedUntilMs }, Date.now())) {
-			const leave: LobbyLeaveWrite = { status: 'left' };
-			await lobby.doc(seekerUid).update({ ...leave });
+			await lobby.doc(seekerUid).update({ ...LOBBY_LEAVE });
 			return { ...report, outcome: 'banned' };
 		}
 		// Alone in the pool (the common case for whoever arrives first): no need to know

@@ -4,7 +4,7 @@
 // the policy's window. The decisions are shared/safety.ts's pure functions.
 import { FieldValue, Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { callsCollection, safetyRecordOf } from '../firestore';
-import { COLLECTIONS, partnerOf, type LobbyLeaveWrite } from '../shared/model';
+import { COLLECTIONS, partnerOf, LOBBY_LEAVE } from '../shared/model';
 import {
 	banDecision,
 	keepNewest,
@@ -123,8 +123,7 @@ async function fileReportInTransaction(
 		// Out of the queue at once. The entry is marked left rather than deleted, so its
 		// join time still counts for the join rate limit; the rules refuse a new join.
 		if (theirLobbyEntry.get('status') === 'waiting') {
-			const leave: LobbyLeaveWrite = { status: 'left' };
-			tx.update(lobbyRef, { ...leave });
+			tx.update(lobbyRef, { ...LOBBY_LEAVE });
 		}
 	}
 	return { reportId, reported, reporters: decision.reporters, bannedUntilMs: decision.banUntilMs };

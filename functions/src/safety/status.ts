@@ -3,7 +3,6 @@
 // the last hour brought. Counted with aggregation queries, like the public counter.
 import { timingSafeEqual } from 'node:crypto';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { countOnline } from '../matching/online';
 import { LOBBY_STALE_AFTER_MS } from '../matching/policy';
 import { CHAT_MODES, COLLECTIONS, type ChatMode } from '../shared/model';
 import { SAFETY_COLLECTIONS } from '../shared/safety';
@@ -23,13 +22,15 @@ export async function operatorStatus(firestore: Firestore, nowMs: number): Promi
 	const since = (ms: number) => Timestamp.fromMillis(nowMs - ms);
 	const lobby = firestore.collection(COLLECTIONS.lobby);
 	const calls = firestore.collection(COLLECTIONS.calls);
-	const [online, waiting, activeCalls, matchesLastMinute, reportsLastHour, bansLastHour] = await Promise.all([
-		countOnline(firestore, nowMs),
+	// Online = waiting with a live heartbeat (the per-mode counts) + in a call (matched
+	// entries), as countOnline() counts it, without counting the waiting twice.
+	const [waiting, inCalls, activeCalls, matchesLastMinute, reportsLastHour, bansLastHour] = await Promise.all([
 		Promise.all(
 			CHAT_MODES.map((mode) =>
 				count(lobby.where('status', '==', 'waiting').where('mode', '==', mode).where('heartbeatAt', '>=', since(LOBBY_STALE_AFTER_MS)))
 			)
 		),
+		count(lobby.where('status', '==', 'matched')),
 		count(calls.where('status', '==', 'active')),
 		count(calls.where('createdAt', '>=', since(60_000))),
 		count(firestore.collection(SAFETY_COLLECTIONS.reports).where('createdAt', '>=', since(3_600_000))),
@@ -37,7 +38,7 @@ export async function operatorStatus(firestore: Firestore, nowMs: number): Promi
 	]);
 	return {
 		countedAtMs: nowMs,
-		online: online.online,
+		online: waiting.reduce((a, b) => a + b, 0) + inCalls,
 		waiting: { text: waiting[0] ?? 0, video: waiting[1] ?? 0, audio: waiting[2] ?? 0 },
 		activeCalls,
 		matchesLastMinute,

@@ -133,6 +133,9 @@ export interface LobbyLeaveWrite {
 	status: 'left';
 }
 
+/** The one leave write, for the app and the functions alike. */
+export const LOBBY_LEAVE: Readonly<LobbyLeaveWrite> = Object.freeze({ status: 'left' });
+
 /** Fields the matchmaker adds when it pairs an entry. */
 export interface LobbyMatchWrite<Ts> {
 	status: 'matched';

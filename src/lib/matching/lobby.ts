@@ -21,7 +21,7 @@ import {
 	type LobbyEntry,
 	type LobbyHeartbeatWrite,
 	type LobbyJoinWrite,
-	type LobbyLeaveWrite
+	LOBBY_LEAVE
 } from '$shared/model';
 import { readConverter } from '../firebase/converter';
 import { watchConfirmedDoc } from '../firebase/watch';
@@ -80,8 +80,7 @@ export async function heartbeatLobby(db: Firestore, uid: string, patience: numbe
  * the last one, which a delete would erase. The sweep removes left entries later.
  */
 export async function leaveLobby(db: Firestore, uid: string): Promise<void> {
-	const leave: LobbyLeaveWrite = { status: 'left' };
-	await updateDoc(doc(db, COLLECTIONS.lobby, uid), { ...leave });
+	await updateDoc(doc(db, COLLECTIONS.lobby, uid), { ...LOBBY_LEAVE });
 }
 
 /** Calls `onEntry` with the entry (null once it is gone) as the server confirms it. */
