@@ -34,7 +34,10 @@ describeWithEmulators(['firestore', 'auth'], 'cleanup of abandoned anonymous acc
 			db.doc(`safety/${idle.uid}`).set({ blocked: [partner.uid], blockedBy: [], reportsReceived: [], reportsSentAtMs: [t.toMillis()], bannedUntilMs: null }),
 			db.doc(`bans/${idle.uid}`).set({ reason: 'reports', reporters: 3, createdAt: t, until: t }),
 			db.doc(`limits/${idle.uid}`).set({ windowStartAt: t, uploads: 1, lastUploadAt: t }),
-			db.doc(`reports/c1_${idle.uid}`).set({ callId: 'c1', reporter: idle.uid, reported: partner.uid, reason: 'spam', note: '', createdAt: t }),
+			// Reports by and about the idle user, each with a kept account on the other side, so
+			// only the idle user's own clean-up can remove them.
+			db.doc(`reports/c1_${idle.uid}`).set({ callId: 'c1', reporter: idle.uid, reported: email.uid, reason: 'spam', note: '', createdAt: t }),
+			db.doc(`reports/c2_${email.uid}`).set({ callId: 'c2', reporter: email.uid, reported: idle.uid, reason: 'spam', note: '', createdAt: t }),
 			db.doc('calls/c1').set({ members: [idle.uid, partner.uid], offerer: idle.uid, mode: 'text', commonInterests: [], status: 'ended', createdAt: t, offer: null, answer: null, endedBy: idle.uid, endedAt: t }),
 			db.doc(`calls/c1/files/f1`).set({ uploader: idle.uid }),
 			db.doc(`lobby/${partner.uid}`).set({ status: 'waiting', mode: 'text', interests: [], language: null, patience: 0, joinedAt: t, heartbeatAt: t })
@@ -51,7 +54,7 @@ describeWithEmulators(['firestore', 'auth'], 'cleanup of abandoned anonymous acc
 		expect(later.deleted).toBe(2);
 		const left = (await auth.listUsers()).users.map((u) => u.uid);
 		expect(left).toEqual([email.uid]);
-		for (const path of [`lobby/${idle.uid}`, `safety/${idle.uid}`, `bans/${idle.uid}`, `limits/${idle.uid}`, `reports/c1_${idle.uid}`, 'calls/c1', 'calls/c1/files/f1', `lobby/${partner.uid}`]) {
+		for (const path of [`lobby/${idle.uid}`, `safety/${idle.uid}`, `bans/${idle.uid}`, `limits/${idle.uid}`, `reports/c1_${idle.uid}`, `reports/c2_${email.uid}`, 'calls/c1', 'calls/c1/files/f1', `lobby/${partner.uid}`]) {
 			expect((await db.doc(path).get()).exists, `${path} should be gone`).toBe(false);
 		}
 	});
