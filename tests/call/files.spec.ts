@@ -64,9 +64,10 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'shared files in Fires
 		await endCall(offerer.db, callId, offerer.uid);
 		await waitFor('the file entries to be deleted', async () => ((await files.get()).empty ? true : undefined));
 		// The rest of the cleanup still ran.
-		await waitFor('signaling cleared', async () =>
-			(await adminDb().doc(`calls/${callId}`).get()).get('offer') === null ? true : undefined
-		);
+		await waitFor("the members' lobby entries marked left", async () => {
+			const entries = await Promise.all([offerer, answerer].map((u) => adminDb().doc(`lobby/${u.uid}`).get()));
+			return entries.every((e) => e.get('status') === 'left') ? true : undefined;
+		});
 		// And once ended, the call takes no new files.
 		await expect(announceFile(answerer.db, callId, answerer.uid, newFileId(answerer.db, callId), picture)).rejects.toMatchObject({
 			code: 'permission-denied'

@@ -1,15 +1,17 @@
-// Signaling through the call document on the emulator suite: what the app's modules write,
-// what the partner sees, and what the cleanup function leaves behind when a call ends.
+// Signaling through the members' signal documents on the emulator suite: what the app's
+// modules write, what the partner sees, and what the cleanup function leaves behind when
+// a call ends.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { endCall, publishDescription, watchCallDoc } from '$lib/call/callDoc';
-import { CandidateOutbox, watchPartnerCandidates } from '$lib/call/candidates';
-import { parseCallDoc, type CallDoc, type IceCandidateRecord } from '$shared/model';
+import { endCall } from '$lib/call/callDoc';
+import { readPartnerSignals, SignalOutbox, watchPartnerSignals } from '$lib/call/signals';
+import { parseCallDoc, type LobbyEntry, type SignalDoc } from '$shared/model';
+import { watchLobbyEntry } from '$lib/matching/lobby';
 import { adminDb, clearFirestore, waitFor } from '../support/admin';
 import { matchedPair as matchedPairOf, type MatchedPair } from '../support/calls';
 import { createUser, disposeUsers, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators } from '../support/emulators';
 
-describeWithEmulators(['firestore', 'auth', 'functions'], 'signaling through the call document', () => {
+describeWithEmulators(['firestore', 'auth', 'functions'], "signaling through the members' signal documents", () => {
 	let users: SimulatedUser[] = [];
 	beforeEach(clearFirestore);
 	afterEach(async () => {
@@ -28,68 +30,99 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'signaling through the
 		sdpMLineIndex: 0,
 		usernameFragment: 'abcd'
 	});
+	const fail = (e: Error) => {
+		throw e;
+	};
 
-	it('carries offer, answer and batched candidates between the two members', async () => {
+	it('sends a description with the candidates gathered meanwhile in one write, and later ones in a batch', async () => {
 		const { callId, offerer, answerer } = await matchedPair();
-		const seenByAnswerer: CallDoc[] = [];
-		const stopCall = watchCallDoc(answerer.db, callId, (c) => c && seenByAnswerer.push(c), (e) => {
-			throw e;
-		});
-		const received: IceCandidateRecord[][] = [];
-		const stopCandidates = watchPartnerCandidates(answerer.db, callId, offerer.uid, (l) => received.push(l), (e) => {
-			throw e;
-		});
+		const seen: SignalDoc[] = [];
+		const stop = watchPartnerSignals(answerer.db, callId, offerer.uid, (s) => seen.push(s), fail);
+		// Long timers, so this test decides when each write goes out.
+		const outbox = new SignalOutbox(offerer.db, callId, offerer.uid, fail, { descriptionWaitMs: 60_000, batchDelayMs: 60_000 });
 
-		await publishDescription(offerer.db, callId, { type: 'offer', sdp: 'v=0 offer' });
-		await waitFor('the answerer to see the offer', async () => seenByAnswerer.find((c) => c.offer?.sdp === 'v=0 offer'));
-		await publishDescription(answerer.db, callId, { type: 'answer', sdp: 'v=0 answer' });
+		outbox.publishDescription({ type: 'offer', sdp: 'v=0 offer' });
+		for (let i = 0; i < 3; i++) outbox.add(candidate(i));
+		await outbox.flush(); // gathering complete
+		await waitFor('the offer and its candidates at the partner', async () => seen.find((s) => s.candidates.length === 3));
+		// One snapshot carried both: the partner never saw the offer without its candidates.
+		expect(seen.map((s) => [s.description?.sdp, s.candidates.length])).toEqual([['v=0 offer', 3]]);
 
-		// Ten candidates gathered in a burst go out in one write, not ten documents.
-		const outbox = new CandidateOutbox(offerer.db, callId, offerer.uid, (e) => {
-			throw e;
-		});
-		for (let i = 0; i < 10; i++) outbox.add(candidate(i));
-		await waitFor('all ten candidates at the partner', async () => received.find((l) => l.length === 10));
-		expect(received.filter((l) => l.length > 0).length).toBeLessThanOrEqual(2);
-		expect(received.at(-1)?.map((c) => c.candidate)).toEqual(Array.from({ length: 10 }, (_, i) => candidate(i).candidate));
-		const stored = await adminDb().collection(`calls/${callId}/candidates`).get();
-		expect(stored.size).toBe(1);
-
-		const call = parseCallDoc(`calls/${callId}`, (await adminDb().doc(`calls/${callId}`).get()).data() ?? {});
-		expect(call.answer).toEqual({ type: 'answer', sdp: 'v=0 answer' });
-		stopCall();
-		stopCandidates();
+		for (let i = 3; i < 10; i++) outbox.add(candidate(i));
+		await outbox.flush();
+		await waitFor('all ten candidates at the partner', async () => seen.find((s) => s.candidates.length === 10));
+		expect(seen.at(-1)?.candidates.map((c) => c.candidate)).toEqual(Array.from({ length: 10 }, (_, i) => candidate(i).candidate));
+		// The offer stays while candidates are appended.
+		expect(seen.at(-1)?.description).toEqual({ type: 'offer', sdp: 'v=0 offer' });
+		expect(seen).toHaveLength(2);
+		stop();
 		outbox.close();
+	});
+
+	it('flushes on its own timers: a description after descriptionWaitMs, candidates after batchDelayMs', async () => {
+		const { callId, offerer, answerer } = await matchedPair();
+		const outbox = new SignalOutbox(answerer.db, callId, answerer.uid, fail, { descriptionWaitMs: 30, batchDelayMs: 200 });
+		outbox.publishDescription({ type: 'answer', sdp: 'v=0 answer' });
+		outbox.add(candidate(1));
+		const answer = await waitFor('the answer from the timer', () => readPartnerSignals(offerer.db, callId, answerer.uid).then((s) => s ?? undefined));
+		// The candidate queued before the description's timer fired went with it.
+		expect(answer).toEqual({ description: { type: 'answer', sdp: 'v=0 answer' }, candidates: [expect.objectContaining({ candidate: candidate(1).candidate })] });
+		outbox.add(candidate(2));
+		await waitFor('the second candidate from the batch timer', async () =>
+			(await readPartnerSignals(offerer.db, callId, answerer.uid))?.candidates.length === 2 ? true : undefined
+		);
+		outbox.close();
+	});
+
+	it('an ICE restart replaces the description; the candidates accumulate', async () => {
+		const { callId, offerer, answerer } = await matchedPair();
+		const outbox = new SignalOutbox(offerer.db, callId, offerer.uid, fail, { descriptionWaitMs: 60_000, batchDelayMs: 60_000 });
+		outbox.publishDescription({ type: 'offer', sdp: 'v=0 first' });
+		outbox.add(candidate(1));
+		await outbox.flush();
+		outbox.publishDescription({ type: 'offer', sdp: 'v=0 restart' });
+		outbox.add(candidate(2));
+		await outbox.flush();
+		const signals = await readPartnerSignals(answerer.db, callId, offerer.uid);
+		expect(signals?.description?.sdp).toBe('v=0 restart');
+		expect(signals?.candidates.map((c) => c.candidate)).toEqual([candidate(1).candidate, candidate(2).candidate]);
+		outbox.close();
+	});
+
+	it('a refused write (the answerer publishing an offer) reaches the error handler', async () => {
+		const { callId, answerer } = await matchedPair();
+		const errors: Error[] = [];
+		const outbox = new SignalOutbox(answerer.db, callId, answerer.uid, (e) => errors.push(e), { descriptionWaitMs: 0, batchDelayMs: 0 });
+		outbox.publishDescription({ type: 'offer', sdp: 'v=0 forged' });
+		await outbox.flush();
+		expect(errors.map((e) => String(e))).toEqual([expect.stringMatching(/permission/i)]);
+		expect((await adminDb().doc(`calls/${callId}/signals/${answerer.uid}`).get()).exists).toBe(false);
 	});
 
 	it('cleans up signaling and lobby entries when a member ends the call', async () => {
 		const { callId, offerer, answerer } = await matchedPair();
-		await publishDescription(offerer.db, callId, { type: 'offer', sdp: 'v=0 offer' });
-		await publishDescription(answerer.db, callId, { type: 'answer', sdp: 'v=0 answer' });
-		const outbox = new CandidateOutbox(answerer.db, callId, answerer.uid, (e) => {
-			throw e;
-		});
-		outbox.add(candidate(1));
-		await outbox.flush();
+		for (const [member, type] of [[offerer, 'offer'], [answerer, 'answer']] as const) {
+			const outbox = new SignalOutbox(member.db, callId, member.uid, fail);
+			outbox.publishDescription({ type, sdp: `v=0 ${type}` });
+			outbox.add(candidate(1));
+			await outbox.flush();
+		}
+		expect((await adminDb().collection(`calls/${callId}/signals`).get()).size).toBe(2);
 
-		let endedFor: CallDoc | undefined;
-		const stop = watchCallDoc(offerer.db, callId, (c) => c?.status === 'ended' && (endedFor = c), (e) => {
-			throw e;
-		});
+		// The offerer learns of the end from the lobby entry it already watches: the cleanup marks it left.
+		const offererEntries: (LobbyEntry | null)[] = [];
+		const stop = watchLobbyEntry(offerer.db, offerer.uid, (e) => offererEntries.push(e), fail);
+		await waitFor('the offerer watching its matched entry', async () => (offererEntries.at(-1)?.status === 'matched' ? true : undefined));
 		await endCall(answerer.db, callId, answerer.uid);
-		await waitFor('the offerer to see the call ended', async () => endedFor);
-		expect(endedFor?.endedBy).toBe(answerer.uid);
+		await waitFor('the offerer to see the call ended', async () => (offererEntries.at(-1)?.status === 'left' ? true : undefined));
 		stop();
 
 		const db = adminDb();
-		await waitFor('signaling cleared', async () => {
-			const [candidates, callSnap] = await Promise.all([db.collection(`calls/${callId}/candidates`).get(), db.doc(`calls/${callId}`).get()]);
-			return candidates.empty && callSnap.get('offer') === null && callSnap.get('answer') === null ? true : undefined;
-		});
-		// The members' entries are marked left (their join times still count for the rate limit).
+		await waitFor('signaling cleared', async () => ((await db.collection(`calls/${callId}/signals`).get()).empty ? true : undefined));
+		// Both entries are marked left (their join times still count for the rate limit).
 		for (const u of [offerer, answerer]) expect((await db.doc(`lobby/${u.uid}`).get()).get('status')).toBe('left');
 		// The slim record stays: who was in it and who ended it.
 		const left = parseCallDoc(`calls/${callId}`, (await db.doc(`calls/${callId}`).get()).data() ?? {});
-		expect(left).toMatchObject({ status: 'ended', endedBy: answerer.uid, offer: null, answer: null });
+		expect(left).toMatchObject({ status: 'ended', endedBy: answerer.uid });
 	});
 });

@@ -128,17 +128,15 @@ async function callIds(): Promise<string[]> {
 /** What an ended call should have left: the slim record, nothing else, nobody pointing at it. */
 async function callRemains(callId: string, members: readonly string[]) {
 	const call = adminDb().doc(`calls/${callId}`);
-	const [snap, candidates, files] = await Promise.all([
+	const [snap, signals, files] = await Promise.all([
 		call.get(),
-		call.collection('candidates').get(),
+		call.collection('signals').get(),
 		call.collection('files').get()
 	]);
 	const entries = await Promise.all(members.map(async (uid) => ({ uid, entry: await lobbyEntry(uid) })));
 	return {
 		status: snap.get('status') as unknown,
-		offer: Boolean(snap.get('offer')),
-		answer: Boolean(snap.get('answer')),
-		candidates: candidates.docs.map((d) => d.ref.path),
+		signals: signals.docs.map((d) => d.ref.path),
 		files: files.docs.map((d) => d.ref.path),
 		storage: storageRunning ? (await adminBucket().getFiles({ prefix: `calls/${callId}/` }))[0].map((f) => f.name) : [],
 		entriesMatchedToIt: entries.filter((e) => e.entry?.status === 'matched' && e.entry.callId === callId).map((e) => e.uid)
@@ -150,9 +148,7 @@ async function expectCallCleanedUp(callId: string, members: readonly string[]): 
 		.poll(() => callRemains(callId, members), { message: `call ${callId} after its cleanup`, timeout: 15_000 })
 		.toEqual({
 			status: 'ended',
-			offer: false,
-			answer: false,
-			candidates: [],
+			signals: [],
 			files: [],
 			storage: [],
 			entriesMatchedToIt: []
@@ -163,10 +159,10 @@ async function expectCallCleanedUp(callId: string, members: readonly string[]): 
 async function everything(names: ReadonlyMap<string, string>) {
 	const db = adminDb();
 	const who = (uid: string) => names.get(uid) ?? uid;
-	const [lobby, calls, candidates, files] = await Promise.all([
+	const [lobby, calls, signals, files] = await Promise.all([
 		db.collection('lobby').get(),
 		db.collection('calls').get(),
-		db.collectionGroup('candidates').get(),
+		db.collectionGroup('signals').get(),
 		db.collectionGroup('files').get()
 	]);
 	return {
@@ -174,11 +170,10 @@ async function everything(names: ReadonlyMap<string, string>) {
 		calls: calls.docs
 			.map((d) => {
 				const members = (d.get('members') as string[] | undefined)?.map(who).join('+') ?? '?';
-				const sdp = ['offer', 'answer'].filter((f) => Boolean(d.get(f)));
-				return `${members}: ${String(d.get('status'))}${sdp.map((f) => ` with ${f}`).join('')}`;
+				return `${members}: ${String(d.get('status'))}`;
 			})
 			.sort(),
-		candidates: candidates.docs.map((d) => d.ref.path.replace(d.id, who(d.id))).sort(),
+		signals: signals.docs.map((d) => d.ref.path.replace(d.id, who(d.id))).sort(),
 		files: files.docs.map((d) => d.ref.path).sort(),
 		storage: storageRunning ? (await adminBucket().getFiles({ prefix: 'calls/' }))[0].map((f) => f.name).sort() : []
 	};
@@ -195,7 +190,7 @@ async function sweepAndExpectNothingLeft(names: ReadonlyMap<string, string>, end
 	expect(found, `left behind after the sweep:\n${JSON.stringify(found, null, 2)}`).toEqual({
 		lobby: [],
 		calls: [...endedCalls].sort(),
-		candidates: [],
+		signals: [],
 		files: [],
 		storage: []
 	});
@@ -227,7 +222,7 @@ test.describe('faults', () => {
 			expect(callId, 'A is matched into a call').toBeTruthy();
 			expect((await lobbyEntry(bUid))?.callId).toBe(callId);
 
-			// What the cleanup must remove is really there: both members' candidates, and a
+			// What the cleanup must remove is really there: both members' signals, and a
 			// file B is sharing (its entry; its bytes too when the Storage emulator runs).
 			const chooser = b.page.waitForEvent('filechooser');
 			await b.page.getByRole('button', { name: 'Send a file' }).click();
@@ -239,9 +234,9 @@ test.describe('faults', () => {
 			await expect
 				.poll(async () => {
 					const remains = await callRemains(callId!, [aUid, bUid]);
-					return { candidates: remains.candidates.length, files: remains.files.length, matched: remains.entriesMatchedToIt.length };
+					return { signals: remains.signals.length, files: remains.files.length, matched: remains.entriesMatchedToIt.length };
 				})
-				.toEqual({ candidates: 2, files: 1, matched: 2 });
+				.toEqual({ signals: 2, files: 1, matched: 2 });
 
 			const vanishedAt = Date.now();
 			const vanishing = vanish(b);

@@ -1,5 +1,6 @@
 // calls/{callId}: created by the matchmaker for alice (offerer) and bob. Members read it;
-// alice writes the offer, bob the answer, either ends it; nothing else is writable.
+// either ends it, and nothing else is writable: the session descriptions live in the
+// members' signal documents (signals.spec.ts), so the call document takes no offer or answer.
 import {
 	collection,
 	deleteDoc,
@@ -24,9 +25,7 @@ import {
 	endedCall,
 	expectAllowed,
 	expectDenied,
-	LIMITS,
 	MALLORY,
-	offeredCall,
 	paths,
 	sweptCall,
 	useRulesFixture
@@ -102,130 +101,61 @@ describeWithEmulators(['firestore'], 'calls/{callId} rules', () => {
 		});
 	});
 
-	describe('update: offer', () => {
-		it('the offerer publishes the offer → allowed', async () => {
+	describe('update: no signaling on the call document', () => {
+		it('the offerer writes an offer → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectAllowed(updateDoc(callAs(ALICE), { offer: description('offer') }));
-		});
-
-		it('the offerer replaces the offer (ICE restart) → allowed', async () => {
-			await fx.seed(paths.call(), offeredCall());
-			await expectAllowed(updateDoc(callAs(ALICE), { offer: description('offer', 300) }));
-		});
-
-		it(`sdp of exactly ${LIMITS.sdpMaxChars} chars → allowed`, async () => {
-			await fx.seed(paths.call(), activeCall());
-			await expectAllowed(updateDoc(callAs(ALICE), { offer: description('offer', LIMITS.sdpMaxChars) }));
-		});
-
-		it(`oversized: sdp of ${LIMITS.sdpMaxChars + 1} chars → denied`, async () => {
-			await fx.seed(paths.call(), activeCall());
-			await expectDenied(updateDoc(callAs(ALICE), { offer: description('offer', LIMITS.sdpMaxChars + 1) }));
-		});
-
-		it('forged: the answerer writes the offer → denied', async () => {
-			await fx.seed(paths.call(), activeCall());
-			await expectDenied(updateDoc(callAs(BOB), { offer: description('offer') }));
-		});
-
-		it('a non-member writes the offer → denied', async () => {
-			await fx.seed(paths.call(), activeCall());
-			await expectDenied(updateDoc(callAs(MALLORY), { offer: description('offer') }));
-		});
-
-		it('signed out → denied', async () => {
-			await fx.seed(paths.call(), activeCall());
-			await expectDenied(updateDoc(doc(fx.signedOut(), paths.call()), { offer: description('offer') }));
-		});
-
-		it("wrong type: an offer whose type is 'answer' → denied", async () => {
-			await fx.seed(paths.call(), activeCall());
-			await expectDenied(updateDoc(callAs(ALICE), { offer: description('answer') }));
-		});
-
-		it('wrong type: sdp a number → denied', async () => {
-			await fx.seed(paths.call(), activeCall());
-			await expectDenied(updateDoc(callAs(ALICE), { offer: { type: 'offer', sdp: 42 } }));
-		});
-
-		it('wrong type: offer a string → denied', async () => {
-			await fx.seed(paths.call(), activeCall());
-			await expectDenied(updateDoc(callAs(ALICE), { offer: 'v=0' }));
-		});
-
-		it('the offerer withdraws the offer (null) → denied', async () => {
-			await fx.seed(paths.call(), offeredCall());
-			await expectDenied(updateDoc(callAs(ALICE), { offer: null }));
-		});
-
-		it('unknown extra field inside the offer → denied', async () => {
-			await fx.seed(paths.call(), activeCall());
-			await expectDenied(updateDoc(callAs(ALICE), { offer: { ...description('offer'), note: 'hi' } }));
-		});
-
-		it('the offer together with another field → denied', async () => {
-			await fx.seed(paths.call(), activeCall());
-			const both = { offer: description('offer'), answer: description('answer') };
-			await expectDenied(updateDoc(callAs(ALICE), both));
-		});
-
-		it('an offer to an ended call → denied', async () => {
-			await fx.seed(paths.call(), endedCall());
 			await expectDenied(updateDoc(callAs(ALICE), { offer: description('offer') }));
 		});
-	});
 
-	describe('update: answer', () => {
-		it('the other member answers the offer → allowed', async () => {
-			await fx.seed(paths.call(), offeredCall());
-			await expectAllowed(updateDoc(callAs(BOB), { answer: description('answer') }));
-		});
-
-		it(`sdp of exactly ${LIMITS.sdpMaxChars} chars → allowed`, async () => {
-			await fx.seed(paths.call(), offeredCall());
-			await expectAllowed(updateDoc(callAs(BOB), { answer: description('answer', LIMITS.sdpMaxChars) }));
-		});
-
-		it(`oversized: sdp of ${LIMITS.sdpMaxChars + 1} chars → denied`, async () => {
-			await fx.seed(paths.call(), offeredCall());
-			await expectDenied(updateDoc(callAs(BOB), { answer: description('answer', LIMITS.sdpMaxChars + 1) }));
-		});
-
-		it('an answer before any offer → denied', async () => {
+		it('the answerer writes an answer → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
 			await expectDenied(updateDoc(callAs(BOB), { answer: description('answer') }));
 		});
 
-		it('forged: the offerer writes the answer → denied', async () => {
-			await fx.seed(paths.call(), offeredCall());
+		it('the answerer writes an offer → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(updateDoc(callAs(BOB), { offer: description('offer') }));
+		});
+
+		it('the offerer writes an answer → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
 			await expectDenied(updateDoc(callAs(ALICE), { answer: description('answer') }));
 		});
 
-		it('a non-member writes the answer → denied', async () => {
-			await fx.seed(paths.call(), offeredCall());
-			await expectDenied(updateDoc(callAs(MALLORY), { answer: description('answer') }));
+		it('the offerer writes an empty offer (null) → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(updateDoc(callAs(ALICE), { offer: null }));
 		});
 
-		it("wrong type: an answer whose type is 'offer' → denied", async () => {
-			await fx.seed(paths.call(), offeredCall());
-			await expectDenied(updateDoc(callAs(BOB), { answer: description('offer') }));
+		it('the answerer writes an empty answer (null) → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(updateDoc(callAs(BOB), { answer: null }));
 		});
 
-		it('wrong type: sdp a number → denied', async () => {
-			await fx.seed(paths.call(), offeredCall());
-			await expectDenied(updateDoc(callAs(BOB), { answer: { type: 'answer', sdp: 42 } }));
+		it('the offerer merges an offer into the call (setDoc merge) → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(callAs(ALICE), { offer: description('offer') }, { merge: true }));
 		});
 
-		it('unknown extra field inside the answer → denied', async () => {
-			await fx.seed(paths.call(), offeredCall());
-			await expectDenied(updateDoc(callAs(BOB), { answer: { ...description('answer'), note: 'hi' } }));
+		it('the offerer rewrites the whole call with an offer added, all else unchanged → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			const stored = (await getDoc(callAs(ALICE))).data();
+			await expectDenied(setDoc(callAs(ALICE), { ...stored, offer: description('offer') }));
 		});
 
-		it('the answer together with a rewritten offer → denied', async () => {
-			await fx.seed(paths.call(), offeredCall());
-			await expectDenied(
-				updateDoc(callAs(BOB), { answer: description('answer'), offer: description('offer', 300) })
-			);
+		it('a member writes ICE candidates onto the call → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(updateDoc(callAs(BOB), { candidates: [] }));
+		});
+
+		it('a non-member writes an offer → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(updateDoc(callAs(MALLORY), { offer: description('offer') }));
+		});
+
+		it('signed out writes an offer → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(updateDoc(doc(fx.signedOut(), paths.call()), { offer: description('offer') }));
 		});
 
 		it('an answer to an ended call → denied', async () => {
@@ -236,7 +166,7 @@ describeWithEmulators(['firestore'], 'calls/{callId} rules', () => {
 
 	describe('update: end', () => {
 		it('the offerer ends the call → allowed', async () => {
-			await fx.seed(paths.call(), offeredCall());
+			await fx.seed(paths.call(), activeCall());
 			await expectAllowed(updateDoc(callAs(ALICE), endCall(ALICE)));
 		});
 
@@ -265,9 +195,14 @@ describeWithEmulators(['firestore'], 'calls/{callId} rules', () => {
 			await expectDenied(updateDoc(callAs(ALICE), { ...endCall(ALICE), status: 'paused' }));
 		});
 
-		it('ending while also writing the offer → denied', async () => {
+		it('ending while also writing an offer → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
 			await expectDenied(updateDoc(callAs(ALICE), { ...endCall(ALICE), offer: description('offer') }));
+		});
+
+		it('ending while also writing an answer → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(updateDoc(callAs(BOB), { ...endCall(BOB), answer: description('answer') }));
 		});
 
 		it('a non-member ends the call → denied', async () => {
@@ -307,9 +242,9 @@ describeWithEmulators(['firestore'], 'calls/{callId} rules', () => {
 			await expectDenied(updateDoc(callAs(ALICE), { commonInterests: ['music', 'chess'] }));
 		});
 
-		it('forged: the offerer rewrites commonInterests in the same write as the offer → denied', async () => {
+		it('forged: a member rewrites commonInterests in the same write as hanging up → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(updateDoc(callAs(ALICE), { offer: description('offer'), commonInterests: ['chess'] }));
+			await expectDenied(updateDoc(callAs(ALICE), { ...endCall(ALICE), commonInterests: ['chess'] }));
 		});
 
 		it('forged: a member changes the mode → denied', async () => {
@@ -327,10 +262,15 @@ describeWithEmulators(['firestore'], 'calls/{callId} rules', () => {
 			await expectDenied(updateDoc(callAs(ALICE), { note: 'hello' }));
 		});
 
-		it('forged: the offerer rewrites members in the same write as the offer → denied', async () => {
+		it('forged: the offerer rewrites members in the same write as hanging up → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			const rewritten = { ...activeCall(), members: [ALICE, MALLORY], offer: description('offer') };
+			const rewritten = { ...activeCall(), ...endCall(ALICE), members: [ALICE, MALLORY] };
 			await expectDenied(setDoc(callAs(ALICE), rewritten));
+		});
+
+		it('unknown extra field next to hanging up → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(updateDoc(callAs(ALICE), { ...endCall(ALICE), note: 'bye' }));
 		});
 	});
 

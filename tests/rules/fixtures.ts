@@ -26,14 +26,17 @@ import {
 	COLLECTIONS,
 	LIMITS,
 	PATIENCE,
+	descriptionTypeOf,
 	type CallCreateWrite,
+	type CallRole,
 	type CallStatus,
-	type CandidatesDoc,
 	type IceCandidateRecord,
 	type LobbyHeartbeatWrite,
 	type LobbyJoinWrite,
 	type LobbyMatchWrite,
-	type SessionDescriptionRecord
+	type SessionDescriptionRecord,
+	type SignalDoc,
+	type SignalWrite
 } from '$shared/model';
 import {
 	ALLOWED_CONTENT_TYPES,
@@ -215,8 +218,8 @@ export async function expectDenied(request: Promise<unknown>): Promise<void> {
 export const paths = {
 	lobby: (uid: string) => `${COLLECTIONS.lobby}/${uid}`,
 	call: (callId = CALL_ID) => `${COLLECTIONS.calls}/${callId}`,
-	candidates: (uid: string, callId = CALL_ID) =>
-		`${COLLECTIONS.calls}/${callId}/${COLLECTIONS.candidates}/${uid}`,
+	/** `uid`'s signal document (description and ICE candidates) in the call. */
+	signals: (uid: string, callId = CALL_ID) => `${COLLECTIONS.calls}/${callId}/${COLLECTIONS.signals}/${uid}`,
 	file: (fileId = FILE_ID, callId = CALL_ID) => `${COLLECTIONS.calls}/${callId}/${COLLECTIONS.files}/${fileId}`,
 	limits: (uid: string) => `${SAFETY_COLLECTIONS.limits}/${uid}`,
 	ban: (uid: string) => `${SAFETY_COLLECTIONS.bans}/${uid}`,
@@ -255,15 +258,24 @@ export function heartbeat(patience: number): LobbyHeartbeatWrite<FieldValue> {
 	return { heartbeatAt: serverTimestamp(), patience };
 }
 
-/** A lobby entry after the matchmaker paired it (having waited long enough to be patient). */
+/**
+ * A lobby entry after the matchmaker paired it (having waited long enough to be patient):
+ * by default alice's, matched with bob in activeCall(), where she is the offerer and they
+ * share no interests.
+ */
 export function matchedEntry(
-	callId = CALL_ID
+	callId = CALL_ID,
+	partner: string = BOB,
+	role: CallRole = 'offerer'
 ): Omit<WaitedEntry, 'status'> & LobbyMatchWrite<FieldValue> {
 	return {
 		...waitedEntry(PATIENCE.acceptsStrangers),
 		status: 'matched',
 		callId,
-		matchedAt: serverTimestamp()
+		matchedAt: serverTimestamp(),
+		partner,
+		role,
+		commonInterests: activeCall().commonInterests
 	};
 }
 
@@ -296,35 +308,31 @@ export function activeCall(): CallCreateWrite<FieldValue> {
 		commonInterests: [],
 		status: 'active',
 		createdAt: serverTimestamp(),
-		offer: null,
-		answer: null,
 		endedBy: null,
 		endedAt: null
 	};
 }
 
 /** A call document at any point of its life, as the Admin SDK writes it. */
-export type CallSeed = Omit<CallCreateWrite<FieldValue>, 'status' | 'offer' | 'endedBy' | 'endedAt'> & {
+export type CallSeed = Omit<CallCreateWrite<FieldValue>, 'status' | 'endedBy' | 'endedAt'> & {
 	status: CallStatus;
-	offer: SessionDescriptionRecord | null;
-	answer: SessionDescriptionRecord | null;
 	endedBy: string | null;
 	endedAt: FieldValue | null;
 };
 
-/** The same call once alice has published her offer. */
-export function offeredCall(): CallSeed {
-	return { ...activeCall(), offer: description('offer') };
-}
-
 /** The call after bob hung up. */
 export function endedCall(): CallSeed {
-	return { ...offeredCall(), status: 'ended', endedBy: BOB, endedAt: serverTimestamp() };
+	return { ...activeCall(), status: 'ended', endedBy: BOB, endedAt: serverTimestamp() };
 }
 
 /** The call after the sweeper (Admin SDK) ended it as abandoned: nobody hung up. */
 export function sweptCall(): CallSeed {
-	return { ...offeredCall(), status: 'ended', endedBy: null, endedAt: serverTimestamp() };
+	return { ...activeCall(), status: 'ended', endedBy: null, endedAt: serverTimestamp() };
+}
+
+/** The role `uid` has in activeCall(): alice offers, bob answers. */
+export function roleIn(uid: string): CallRole {
+	return uid === activeCall().offerer ? 'offerer' : 'answerer';
 }
 
 /** A session description whose sdp is `sdpChars` long. */
@@ -351,8 +359,18 @@ export function candidates(count: number): IceCandidateRecord[] {
 	}));
 }
 
-export function candidatesDoc(count = 2): CandidatesDoc {
-	return { candidates: candidates(count) };
+/**
+ * A signal document as a member's first write leaves it: a description and the candidates
+ * gathered by then. Both a SignalWrite (what the app writes) and a SignalDoc (what it reads).
+ */
+export type SignalSeed = Required<SignalWrite<IceCandidateRecord[]>> & SignalDoc;
+
+/**
+ * `uid`'s signal document in activeCall(): the description their role publishes (alice's
+ * offer, bob's answer) with `count` candidates.
+ */
+export function signalDoc(uid: string, count = 2, sdpChars = 200): SignalSeed {
+	return { description: description(descriptionTypeOf(roleIn(uid)), sdpChars), candidates: candidates(count) };
 }
 
 // -----------------------------------------------------------------------------------

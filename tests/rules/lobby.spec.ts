@@ -21,6 +21,7 @@ import { isInterest, normalizeInterests, normalizeLanguage } from '$shared/model
 import { describeWithEmulators } from '../support/emulators';
 import {
 	ALICE,
+	BOB,
 	CALL_ID,
 	CHAT_MODES,
 	COLLECTIONS,
@@ -158,8 +159,16 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), callId: CALL_ID }));
 		});
 
-		it('forged: a whole matched entry (callId, matchedAt) → denied', async () => {
+		it('forged: a whole matched entry (callId, matchedAt, partner, role, commonInterests) → denied', async () => {
 			await expectDenied(setDoc(aliceEntry(), matchedEntry()));
+		});
+
+		it('forged: a waiting entry naming its own partner and role → denied', async () => {
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), partner: MALLORY, role: 'offerer' }));
+		});
+
+		it('forged: a waiting entry claiming common interests → denied', async () => {
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), commonInterests: ['music'] }));
 		});
 
 		it('forged: a client-chosen joinedAt instead of serverTimestamp → denied', async () => {
@@ -336,6 +345,21 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 		it('forged: owner points a matched entry at another call → denied', async () => {
 			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
 			await expectDenied(updateDoc(aliceEntry(), { callId: 'someone-elses-call' }));
+		});
+
+		it('forged: owner names another partner on a matched entry → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
+			await expectDenied(updateDoc(aliceEntry(), { partner: MALLORY }));
+		});
+
+		it('forged: owner rewrites commonInterests on a matched entry → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
+			await expectDenied(updateDoc(aliceEntry(), { commonInterests: ['music'] }));
+		});
+
+		it('forged: owner swaps their role on a matched entry → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry(CALL_ID, BOB, 'answerer')));
+			await expectDenied(updateDoc(aliceEntry(), { role: 'offerer' }));
 		});
 
 		it('forged: owner keeps their old joinedAt to jump the queue → denied', async () => {

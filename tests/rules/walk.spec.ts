@@ -39,7 +39,6 @@ import {
 	BOB,
 	CALL_ID,
 	candidates,
-	candidatesDoc,
 	COLLECTIONS,
 	description,
 	earlier,
@@ -54,11 +53,11 @@ import {
 	LIMITS,
 	MALLORY,
 	matchedEntry,
-	offeredCall,
 	PATIENCE,
 	paths,
 	SAFETY_COLLECTIONS,
 	SAFETY_LIMITS,
+	signalDoc,
 	uploadWindowOpening,
 	useRulesFixture,
 	waitingEntry,
@@ -210,6 +209,11 @@ const lobbyCells = walk(LOBBY, {
 			run: write(ALICE, aliceEntry, { ...waitingEntry(), callId: CALL_ID, matchedAt: serverTimestamp() })
 		},
 		{
+			case: 'forged fields (partner, role, commonInterests)',
+			expect: 'denied',
+			run: write(ALICE, aliceEntry, { ...waitingEntry(), partner: BOB, role: 'offerer', commonInterests: [] })
+		},
+		{
 			case: 'forged fields (joinedAt in the past)',
 			expect: 'denied',
 			run: write(ALICE, aliceEntry, () => ({ ...waitingEntry(), joinedAt: pastTime() }))
@@ -311,6 +315,12 @@ const lobbyCells = walk(LOBBY, {
 			run: patch(ALICE, aliceEntry, { status: 'matched', callId: CALL_ID, matchedAt: serverTimestamp() })
 		},
 		{
+			case: 'forged fields (role swapped on a matched entry)',
+			expect: 'denied',
+			seed: aliceMatched,
+			run: patch(ALICE, aliceEntry, { role: 'answerer' })
+		},
+		{
 			case: 'forged fields (joinedAt moved back)',
 			expect: 'denied',
 			seed: aliceWaiting,
@@ -366,7 +376,6 @@ const lobbyCells = walk(LOBBY, {
 const CALLS = `${COLLECTIONS.calls}/{callId}`;
 const callPath = paths.call();
 const liveCall = seeded([callPath, activeCall()]);
-const offered = seeded([callPath, offeredCall()]);
 const ended = seeded([callPath, endedCall()]);
 const hangUp = (endedBy: string) => ({ status: 'ended', endedBy, endedAt: serverTimestamp() });
 
@@ -398,30 +407,13 @@ const callCells = walk(CALLS, {
 		{ case: 'signed out', expect: 'denied', run: write(SIGNED_OUT, callPath, activeCall()) }
 	],
 	update: [
-		{
-			case: 'allowed (the offerer writes the offer)',
-			expect: 'allowed',
-			seed: liveCall,
-			run: patch(ALICE, callPath, { offer: description('offer') })
-		},
-		{
-			case: 'allowed (the answerer answers)',
-			expect: 'allowed',
-			seed: offered,
-			run: patch(BOB, callPath, { answer: description('answer') })
-		},
-		{ case: 'allowed (a member hangs up)', expect: 'allowed', seed: offered, run: patch(BOB, callPath, hangUp(BOB)) },
-		{
-			case: `allowed (sdp of exactly ${LIMITS.sdpMaxChars} chars)`,
-			expect: 'allowed',
-			seed: liveCall,
-			run: patch(ALICE, callPath, { offer: description('offer', LIMITS.sdpMaxChars) })
-		},
-		{ case: 'signed out', expect: 'denied', seed: offered, run: patch(SIGNED_OUT, callPath, hangUp(ALICE)) },
+		{ case: 'allowed (the offerer hangs up)', expect: 'allowed', seed: liveCall, run: patch(ALICE, callPath, hangUp(ALICE)) },
+		{ case: 'allowed (the answerer hangs up)', expect: 'allowed', seed: liveCall, run: patch(BOB, callPath, hangUp(BOB)) },
+		{ case: 'signed out', expect: 'denied', seed: liveCall, run: patch(SIGNED_OUT, callPath, hangUp(ALICE)) },
 		{
 			case: 'another user (hangs up a stranger’s call)',
 			expect: 'denied',
-			seed: offered,
+			seed: liveCall,
 			run: patch(MALLORY, callPath, hangUp(MALLORY))
 		},
 		{
@@ -432,42 +424,53 @@ const callCells = walk(CALLS, {
 		},
 		{ case: 'forged fields (offerer)', expect: 'denied', seed: liveCall, run: patch(BOB, callPath, { offerer: BOB }) },
 		{
-			case: 'forged fields (the answerer writes the offer)',
+			case: 'forged fields (the offerer writes an offer: signaling moved to signals)',
 			expect: 'denied',
 			seed: liveCall,
-			run: patch(BOB, callPath, { offer: description('offer') })
+			run: patch(ALICE, callPath, { offer: description('offer') })
 		},
-		{ case: 'forged fields (endedBy the partner)', expect: 'denied', seed: offered, run: patch(ALICE, callPath, hangUp(BOB)) },
+		{
+			case: 'forged fields (the answerer writes an answer: signaling moved to signals)',
+			expect: 'denied',
+			seed: liveCall,
+			run: patch(BOB, callPath, { answer: description('answer') })
+		},
+		{
+			case: 'forged fields (hang up with an offer alongside)',
+			expect: 'denied',
+			seed: liveCall,
+			run: patch(ALICE, callPath, { ...hangUp(ALICE), offer: description('offer') })
+		},
+		{ case: 'forged fields (endedBy the partner)', expect: 'denied', seed: liveCall, run: patch(ALICE, callPath, hangUp(BOB)) },
 		{
 			case: 'forged fields (endedAt chosen by the client)',
 			expect: 'denied',
-			seed: offered,
+			seed: liveCall,
 			run: patch(ALICE, callPath, () => ({ status: 'ended', endedBy: ALICE, endedAt: pastTime() }))
 		},
 		{
-			case: 'wrong types (sdp a number)',
+			case: 'wrong types (status a number)',
 			expect: 'denied',
 			seed: liveCall,
-			run: patch(ALICE, callPath, { offer: { type: 'offer', sdp: 42 } })
-		},
-		{ case: 'wrong types (offer a string)', expect: 'denied', seed: liveCall, run: patch(ALICE, callPath, { offer: 'v=0' }) },
-		{
-			case: `oversized (sdp of ${LIMITS.sdpMaxChars + 1} chars)`,
-			expect: 'denied',
-			seed: liveCall,
-			run: patch(ALICE, callPath, { offer: description('offer', LIMITS.sdpMaxChars + 1) })
+			run: patch(ALICE, callPath, { ...hangUp(ALICE), status: 0 })
 		},
 		{
-			case: 'unknown fields (inside the offer)',
+			case: 'wrong types (endedAt a string)',
 			expect: 'denied',
 			seed: liveCall,
-			run: patch(ALICE, callPath, { offer: { ...description('offer'), note: 'hi' } })
+			run: patch(ALICE, callPath, { ...hangUp(ALICE), endedAt: 'now' })
 		},
 		{
-			case: 'unknown fields (next to the offer)',
+			case: 'missing fields (status ended alone)',
 			expect: 'denied',
 			seed: liveCall,
-			run: patch(ALICE, callPath, { offer: description('offer'), note: 'hi' })
+			run: patch(ALICE, callPath, { status: 'ended' })
+		},
+		{
+			case: 'unknown fields (next to the hang-up)',
+			expect: 'denied',
+			seed: liveCall,
+			run: patch(ALICE, callPath, { ...hangUp(ALICE), note: 'bye' })
 		},
 		{
 			case: 'call ended (an answer after the end)',
@@ -475,6 +478,7 @@ const callCells = walk(CALLS, {
 			seed: ended,
 			run: patch(BOB, callPath, { answer: description('answer') })
 		},
+		{ case: 'call ended (hung up again)', expect: 'denied', seed: ended, run: patch(ALICE, callPath, hangUp(ALICE)) },
 		{
 			case: 'call ended (reopened by a member)',
 			expect: 'denied',
@@ -490,135 +494,229 @@ const callCells = walk(CALLS, {
 });
 
 // -----------------------------------------------------------------------------------
-// calls/{callId}/candidates/{uid}
+// calls/{callId}/signals/{uid}: alice (the offerer) publishes offers, bob answers.
 
-const CANDIDATES = `${CALLS}/${COLLECTIONS.candidates}/{uid}`;
-const aliceCandidates = paths.candidates(ALICE);
-const bobCandidates = paths.candidates(BOB);
-const candidatesOfCall = `${callPath}/${COLLECTIONS.candidates}`;
-const liveWithCandidates = seeded([callPath, activeCall()], [aliceCandidates, candidatesDoc()]);
-const endedWithCandidates = seeded([callPath, endedCall()], [aliceCandidates, candidatesDoc()]);
-/** How the app publishes a batch: merge-append, creating the document if needed. */
+const SIGNALS = `${CALLS}/${COLLECTIONS.signals}/{uid}`;
+const aliceSignals = paths.signals(ALICE);
+const bobSignals = paths.signals(BOB);
+const signalsOfCall = `${callPath}/${COLLECTIONS.signals}`;
+const liveWithSignals = seeded([callPath, activeCall()], [aliceSignals, signalDoc(ALICE)], [bobSignals, signalDoc(BOB)]);
+const endedWithSignals = seeded([callPath, endedCall()], [aliceSignals, signalDoc(ALICE)]);
+/** How the app appends a batch: merge-append, creating the document if needed. */
 const appendTo = (who: Who, path: string, count: number) => merge(who, path, { candidates: arrayUnion(...candidates(count)) });
+/** How the app publishes a description with the candidates gathered so far, in one merge write. */
+const publishTo = (who: Who, path: string, type: 'offer' | 'answer', sdpChars = 200, count = 3) =>
+	merge(who, path, { description: description(type, sdpChars), candidates: arrayUnion(...candidates(count)) });
 
-const candidateCells = walk(CANDIDATES, {
+const signalCells = walk(SIGNALS, {
 	get: [
-		{ case: 'allowed (a member reads her own)', expect: 'allowed', seed: liveWithCandidates, run: read(ALICE, aliceCandidates) },
+		{ case: 'allowed (a member reads her own)', expect: 'allowed', seed: liveWithSignals, run: read(ALICE, aliceSignals) },
 		{
 			case: "allowed (a member reads her partner's)",
 			expect: 'allowed',
-			seed: liveWithCandidates,
-			run: read(BOB, aliceCandidates)
+			seed: liveWithSignals,
+			run: read(BOB, aliceSignals)
 		},
-		{ case: 'signed out', expect: 'denied', seed: liveWithCandidates, run: read(SIGNED_OUT, aliceCandidates) },
-		{ case: 'another user (not a member)', expect: 'denied', seed: liveWithCandidates, run: read(MALLORY, aliceCandidates) }
+		{ case: 'signed out', expect: 'denied', seed: liveWithSignals, run: read(SIGNED_OUT, aliceSignals) },
+		{ case: 'another user (not a member)', expect: 'denied', seed: liveWithSignals, run: read(MALLORY, aliceSignals) }
 	],
 	list: [
 		{
 			case: "whole collection (a member lists the call's)",
 			expect: 'denied',
-			seed: liveWithCandidates,
-			run: list(ALICE, candidatesOfCall)
+			seed: liveWithSignals,
+			run: list(ALICE, signalsOfCall)
 		},
 		{
-			case: 'collection group (every call’s candidates)',
+			case: 'collection group (every call’s signals)',
 			expect: 'denied',
-			seed: liveWithCandidates,
-			run: listGroup(MALLORY, COLLECTIONS.candidates)
+			seed: liveWithSignals,
+			run: listGroup(MALLORY, COLLECTIONS.signals)
 		},
-		{ case: 'signed out', expect: 'denied', seed: liveWithCandidates, run: list(SIGNED_OUT, candidatesOfCall) }
+		{ case: 'signed out', expect: 'denied', seed: liveWithSignals, run: list(SIGNED_OUT, signalsOfCall) }
 	],
 	create: [
 		{
-			case: 'allowed (a member publishes her first batch)',
+			case: 'allowed (the offerer: offer + candidates in one write)',
 			expect: 'allowed',
 			seed: liveCall,
-			run: appendTo(ALICE, aliceCandidates, 3)
+			run: publishTo(ALICE, aliceSignals, 'offer')
 		},
 		{
-			case: `allowed (exactly ${LIMITS.candidatesPerMember} candidates)`,
+			case: 'allowed (the answerer: answer + candidates)',
 			expect: 'allowed',
 			seed: liveCall,
-			run: write(BOB, bobCandidates, candidatesDoc(LIMITS.candidatesPerMember))
+			run: publishTo(BOB, bobSignals, 'answer')
 		},
-		{ case: 'signed out', expect: 'denied', seed: liveCall, run: write(SIGNED_OUT, aliceCandidates, candidatesDoc()) },
+		{
+			case: `allowed (sdp of exactly ${LIMITS.sdpMaxChars} chars, ${LIMITS.candidatesPerMember} candidates)`,
+			expect: 'allowed',
+			seed: liveCall,
+			run: publishTo(BOB, bobSignals, 'answer', LIMITS.sdpMaxChars, LIMITS.candidatesPerMember)
+		},
+		{ case: 'signed out', expect: 'denied', seed: liveCall, run: write(SIGNED_OUT, aliceSignals, signalDoc(ALICE)) },
 		{
 			case: 'another user (her own document under the call)',
 			expect: 'denied',
 			seed: liveCall,
-			run: write(MALLORY, paths.candidates(MALLORY), candidatesDoc())
+			run: publishTo(MALLORY, paths.signals(MALLORY), 'answer')
 		},
 		{
 			case: "forged fields (alice writes bob's document)",
 			expect: 'denied',
 			seed: liveCall,
-			run: write(ALICE, bobCandidates, candidatesDoc())
+			run: write(ALICE, bobSignals, signalDoc(BOB))
+		},
+		{
+			case: "forged fields (the offerer publishes an 'answer')",
+			expect: 'denied',
+			seed: liveCall,
+			run: publishTo(ALICE, aliceSignals, 'answer')
+		},
+		{
+			case: "forged fields (the answerer publishes an 'offer')",
+			expect: 'denied',
+			seed: liveCall,
+			run: publishTo(BOB, bobSignals, 'offer')
 		},
 		{
 			case: 'wrong types (candidates a string)',
 			expect: 'denied',
 			seed: liveCall,
-			run: write(ALICE, aliceCandidates, { candidates: 'candidate:1' })
+			run: write(ALICE, aliceSignals, { candidates: 'candidate:1' })
+		},
+		{
+			case: 'wrong types (sdp a number)',
+			expect: 'denied',
+			seed: liveCall,
+			run: write(ALICE, aliceSignals, { description: { type: 'offer', sdp: 42 } })
+		},
+		{
+			case: 'missing fields (a description without sdp)',
+			expect: 'denied',
+			seed: liveCall,
+			run: write(ALICE, aliceSignals, { description: { type: 'offer' } })
+		},
+		{
+			case: `oversized (sdp of ${LIMITS.sdpMaxChars + 1} chars)`,
+			expect: 'denied',
+			seed: liveCall,
+			run: publishTo(ALICE, aliceSignals, 'offer', LIMITS.sdpMaxChars + 1)
 		},
 		{
 			case: `oversized (${LIMITS.candidatesPerMember + 1} candidates)`,
 			expect: 'denied',
 			seed: liveCall,
-			run: write(ALICE, aliceCandidates, candidatesDoc(LIMITS.candidatesPerMember + 1))
+			run: write(ALICE, aliceSignals, signalDoc(ALICE, LIMITS.candidatesPerMember + 1))
 		},
 		{
-			case: 'unknown fields (ufrag)',
+			case: 'unknown fields (ufrag next to the description)',
 			expect: 'denied',
 			seed: liveCall,
-			run: write(ALICE, aliceCandidates, { ...candidatesDoc(), ufrag: 'x' })
+			run: write(ALICE, aliceSignals, { ...signalDoc(ALICE), ufrag: 'x' })
 		},
-		{ case: 'call ended', expect: 'denied', seed: ended, run: appendTo(ALICE, aliceCandidates, 3) }
+		{
+			case: 'unknown fields (inside the description)',
+			expect: 'denied',
+			seed: liveCall,
+			run: write(ALICE, aliceSignals, { description: { ...description('offer'), note: 'hi' } })
+		},
+		{ case: 'call ended', expect: 'denied', seed: ended, run: publishTo(ALICE, aliceSignals, 'offer') }
 	],
 	update: [
 		{
-			case: 'allowed (a member appends a batch)',
+			case: 'allowed (a member appends a batch of candidates)',
 			expect: 'allowed',
-			seed: liveWithCandidates,
-			run: appendTo(ALICE, aliceCandidates, 5)
+			seed: liveWithSignals,
+			run: appendTo(ALICE, aliceSignals, 5)
 		},
-		{ case: 'signed out', expect: 'denied', seed: liveWithCandidates, run: appendTo(SIGNED_OUT, aliceCandidates, 1) },
+		{
+			case: 'allowed (ICE restart: the offerer replaces her offer)',
+			expect: 'allowed',
+			seed: liveWithSignals,
+			run: publishTo(ALICE, aliceSignals, 'offer', 300)
+		},
+		{
+			case: `allowed (appending up to ${LIMITS.candidatesPerMember} in total)`,
+			expect: 'allowed',
+			seed: seeded([callPath, activeCall()], [aliceSignals, signalDoc(ALICE, LIMITS.candidatesPerMember - 1)]),
+			// arrayUnion skips the 99 already there and adds the one new candidate.
+			run: appendTo(ALICE, aliceSignals, LIMITS.candidatesPerMember)
+		},
+		{ case: 'signed out', expect: 'denied', seed: liveWithSignals, run: appendTo(SIGNED_OUT, aliceSignals, 1) },
 		{
 			case: "another user (appends to alice's)",
 			expect: 'denied',
-			seed: liveWithCandidates,
-			run: appendTo(MALLORY, aliceCandidates, 1)
+			seed: liveWithSignals,
+			run: appendTo(MALLORY, aliceSignals, 1)
 		},
 		{
 			case: "forged fields (bob appends to alice's)",
 			expect: 'denied',
-			seed: liveWithCandidates,
-			run: appendTo(BOB, aliceCandidates, 1)
+			seed: liveWithSignals,
+			run: appendTo(BOB, aliceSignals, 1)
+		},
+		{
+			case: "forged fields (bob replaces alice's offer)",
+			expect: 'denied',
+			seed: liveWithSignals,
+			run: publishTo(BOB, aliceSignals, 'offer', 300)
+		},
+		{
+			case: "forged fields (the offerer restarts with an 'answer')",
+			expect: 'denied',
+			seed: liveWithSignals,
+			run: publishTo(ALICE, aliceSignals, 'answer')
+		},
+		{
+			case: "forged fields (the answerer re-answers with an 'offer')",
+			expect: 'denied',
+			seed: liveWithSignals,
+			run: publishTo(BOB, bobSignals, 'offer')
 		},
 		{
 			case: 'wrong types (candidates replaced by a map)',
 			expect: 'denied',
-			seed: liveWithCandidates,
-			run: patch(ALICE, aliceCandidates, { candidates: { first: 'candidate:1' } })
+			seed: liveWithSignals,
+			run: patch(ALICE, aliceSignals, { candidates: { first: 'candidate:1' } })
+		},
+		{
+			case: 'wrong types (description withdrawn as null)',
+			expect: 'denied',
+			seed: liveWithSignals,
+			run: patch(ALICE, aliceSignals, { description: null })
 		},
 		{
 			case: `oversized (appending past ${LIMITS.candidatesPerMember})`,
 			expect: 'denied',
-			seed: seeded([callPath, activeCall()], [aliceCandidates, candidatesDoc(LIMITS.candidatesPerMember)]),
+			seed: seeded([callPath, activeCall()], [aliceSignals, signalDoc(ALICE, LIMITS.candidatesPerMember)]),
 			// arrayUnion skips the 100 already there and adds the one new candidate.
-			run: appendTo(ALICE, aliceCandidates, LIMITS.candidatesPerMember + 1)
+			run: appendTo(ALICE, aliceSignals, LIMITS.candidatesPerMember + 1)
+		},
+		{
+			case: `oversized (an ICE restart offer of ${LIMITS.sdpMaxChars + 1} chars)`,
+			expect: 'denied',
+			seed: liveWithSignals,
+			run: publishTo(ALICE, aliceSignals, 'offer', LIMITS.sdpMaxChars + 1)
 		},
 		{
 			case: 'unknown fields (ufrag)',
 			expect: 'denied',
-			seed: liveWithCandidates,
-			run: patch(ALICE, aliceCandidates, { ufrag: 'x' })
+			seed: liveWithSignals,
+			run: patch(ALICE, aliceSignals, { ufrag: 'x' })
 		},
-		{ case: 'call ended', expect: 'denied', seed: endedWithCandidates, run: appendTo(ALICE, aliceCandidates, 1) }
+		{
+			case: 'unknown fields (added inside the description)',
+			expect: 'denied',
+			seed: liveWithSignals,
+			run: patch(ALICE, aliceSignals, { 'description.note': 'hi' })
+		},
+		{ case: 'call ended', expect: 'denied', seed: endedWithSignals, run: appendTo(ALICE, aliceSignals, 1) }
 	],
 	delete: [
-		{ case: 'nobody (a member deletes her own)', expect: 'denied', seed: liveWithCandidates, run: remove(ALICE, aliceCandidates) },
-		{ case: 'another user', expect: 'denied', seed: liveWithCandidates, run: remove(MALLORY, aliceCandidates) },
-		{ case: 'signed out', expect: 'denied', seed: liveWithCandidates, run: remove(SIGNED_OUT, aliceCandidates) }
+		{ case: 'nobody (a member deletes her own)', expect: 'denied', seed: liveWithSignals, run: remove(ALICE, aliceSignals) },
+		{ case: 'another user', expect: 'denied', seed: liveWithSignals, run: remove(MALLORY, aliceSignals) },
+		{ case: 'signed out', expect: 'denied', seed: liveWithSignals, run: remove(SIGNED_OUT, aliceSignals) }
 	]
 });
 
@@ -1226,7 +1324,7 @@ const unknownCells = walk(UNKNOWN, {
 const CELLS: Cell[] = [
 	...lobbyCells,
 	...callCells,
-	...candidateCells,
+	...signalCells,
 	...fileCells,
 	...banCells,
 	...reportCells,

@@ -38,7 +38,7 @@ describeWithEmulators(['firestore', 'auth'], 'cleanup of abandoned anonymous acc
 			// only the idle user's own clean-up can remove them.
 			db.doc(`reports/c1_${idle.uid}`).set({ callId: 'c1', reporter: idle.uid, reported: email.uid, reason: 'spam', note: '', createdAt: t }),
 			db.doc(`reports/c2_${email.uid}`).set({ callId: 'c2', reporter: email.uid, reported: idle.uid, reason: 'spam', note: '', createdAt: t }),
-			db.doc('calls/c1').set({ members: [idle.uid, partner.uid], offerer: idle.uid, mode: 'text', commonInterests: [], status: 'ended', createdAt: t, offer: null, answer: null, endedBy: idle.uid, endedAt: t }),
+			db.doc('calls/c1').set({ members: [idle.uid, partner.uid], offerer: idle.uid, mode: 'text', commonInterests: [], status: 'ended', createdAt: t, endedBy: idle.uid, endedAt: t }),
 			db.doc(`calls/c1/files/f1`).set({ uploader: idle.uid }),
 			db.doc(`lobby/${partner.uid}`).set({ status: 'waiting', mode: 'text', interests: [], language: null, patience: 0, joinedAt: t, heartbeatAt: t })
 		]);

@@ -29,8 +29,6 @@ async function seedCall(members: [string, string], status: 'active' | 'ended' = 
 		commonInterests: [],
 		status,
 		createdAt: Timestamp.fromMillis(Date.now() - endedAgoMs - 60_000),
-		offer: null,
-		answer: null,
 		endedBy: ended ? members[1] : null,
 		endedAt: ended ? Timestamp.fromMillis(Date.now() - endedAgoMs) : null
 	});

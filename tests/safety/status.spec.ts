@@ -80,8 +80,6 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'GET /api/status (oper
 			commonInterests: [],
 			status,
 			createdAt: Timestamp.fromMillis(now - createdAgoMs),
-			offer: null,
-			answer: null,
 			endedBy: null,
 			endedAt: null
 		});

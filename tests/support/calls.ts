@@ -1,7 +1,7 @@
 // Two simulated users matched into a call by the real matchmaker on the emulators.
 import { expect } from 'vitest';
 import { joinLobby, watchLobbyEntry } from '$lib/matching/lobby';
-import { parseCallDoc } from '$shared/model';
+import { parseCallDoc, type LobbyEntry } from '$shared/model';
 import { adminDb } from './admin';
 import type { SimulatedUser } from './clients';
 
@@ -13,21 +13,25 @@ export interface MatchedPair {
 
 /** Puts `a` and `b` in the lobby (text mode) and waits until the matchmaker pairs them. */
 export async function matchedPair(a: SimulatedUser, b: SimulatedUser): Promise<MatchedPair> {
-	const callIdOf = (u: SimulatedUser) =>
-		new Promise<string>((resolve, reject) => {
+	const matchOf = (u: SimulatedUser) =>
+		new Promise<Extract<LobbyEntry, { status: 'matched' }>>((resolve, reject) => {
 			const stop = watchLobbyEntry(u.db, u.uid, (e) => {
 				if (e?.status === 'matched') {
 					stop();
-					resolve(e.callId);
+					resolve(e);
 				}
 			}, reject);
 		});
-	const ids = Promise.all([callIdOf(a), callIdOf(b)]);
+	const matches = Promise.all([matchOf(a), matchOf(b)]);
 	await joinLobby(a.db, a.uid, { mode: 'text' });
 	await joinLobby(b.db, b.uid, { mode: 'text' });
-	const [idA, idB] = await ids;
-	expect(idA).toBe(idB);
-	const call = parseCallDoc(`calls/${idA}`, (await adminDb().doc(`calls/${idA}`).get()).data() ?? {});
+	const [matchA, matchB] = await matches;
+	expect(matchA.callId).toBe(matchB.callId);
+	const callId = matchA.callId;
+	const call = parseCallDoc(`calls/${callId}`, (await adminDb().doc(`calls/${callId}`).get()).data() ?? {});
 	const offerer = call.offerer === a.uid ? a : b;
-	return { callId: idA, offerer, answerer: offerer === a ? b : a };
+	// Each page starts the call from its lobby entry alone: partner and role must agree with the call.
+	expect([matchA.partner, matchB.partner]).toEqual([b.uid, a.uid]);
+	expect([matchA.role, matchB.role]).toEqual(offerer === a ? ['offerer', 'answerer'] : ['answerer', 'offerer']);
+	return { callId, offerer, answerer: offerer === a ? b : a };
 }

@@ -1,5 +1,5 @@
-// What a call leaves behind when it ends: the session descriptions on the call document,
-// both candidate documents, the members' lobby entries that still point at it (marked
+// What a call leaves behind when it ends: both members' signal documents (session
+// descriptions and ICE candidates), the members' lobby entries that still point at it (marked
 // left, as a member leaving would; the sweep deletes them), and the
 // files shared in it (their Firestore entries and the bytes in Cloud Storage). The slim
 // call document (members, who ended it, when) stays so a member can still report.
@@ -31,14 +31,9 @@ export async function cleanUpEndedCall(
 	// matchmaker pairs those same people again after Next, and locked documents are where
 	// the emulator (and production, under contention) stalls. Plain reads, then deletes
 	// guarded by the version we read, give the same guarantee without any lock.
-	const [callSnap, lobbyEntries] = await Promise.all([
-		callRef.get(),
-		firestore.getAll(...call.members.map((uid) => lobby.doc(uid)))
-	]);
+	const lobbyEntries = await firestore.getAll(...call.members.map((uid) => lobby.doc(uid)));
 	const batch = firestore.batch();
-	for (const uid of call.members) batch.delete(callRef.collection(COLLECTIONS.candidates).doc(uid));
-	// Gone already (swept, or deleted with its project's test data): nothing to strip.
-	if (callSnap.exists) batch.update(callRef, { offer: null, answer: null });
+	for (const uid of call.members) batch.delete(callRef.collection(COLLECTIONS.signals).doc(uid));
 	await batch.commit();
 	await Promise.all(
 		lobbyEntries.map(async (snap) => {

@@ -80,23 +80,31 @@ export async function pairInTransaction(
 
 	const callRef = callsCollection(firestore).doc();
 	const now = FieldValue.serverTimestamp();
+	const offerer = chooseOfferer(seeker, candidate);
 	const call: CallCreateWrite<FieldValue> = {
 		members: [candidateUid, seekerUid],
-		offerer: chooseOfferer(seeker, candidate),
+		offerer,
 		mode: seeker.mode,
 		commonInterests: shared,
 		status: 'active',
 		createdAt: now,
-		offer: null,
-		answer: null,
 		endedBy: null,
 		endedAt: null
 	};
-	const matched: LobbyMatchWrite<FieldValue> = { status: 'matched', callId: callRef.id, matchedAt: now };
+	// Partner, role and shared interests ride on the lobby entry each page already watches,
+	// so the offerer starts negotiating from that snapshot, and no page reads the call.
+	const matched = (uid: string, partner: string): LobbyMatchWrite<FieldValue> => ({
+		status: 'matched',
+		callId: callRef.id,
+		matchedAt: now,
+		partner,
+		role: uid === offerer ? 'offerer' : 'answerer',
+		commonInterests: shared
+	});
 	const rawLobby = firestore.collection(COLLECTIONS.lobby);
 	tx.create(firestore.collection(COLLECTIONS.calls).doc(callRef.id), call);
-	tx.update(rawLobby.doc(seekerUid), { ...matched });
-	tx.update(rawLobby.doc(candidateUid), { ...matched });
+	tx.update(rawLobby.doc(seekerUid), { ...matched(seekerUid, candidateUid) });
+	tx.update(rawLobby.doc(candidateUid), { ...matched(candidateUid, seekerUid) });
 	return { kind: 'paired', callId: callRef.id, partner: candidateUid, commonInterests: shared };
 }
 

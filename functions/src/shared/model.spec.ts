@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isInterest, normalizeInterests, normalizeLanguage, parseCallDoc, parseLobbyEntry, DocumentShapeError } from './model';
+import {
+	isInterest,
+	normalizeInterests,
+	normalizeLanguage,
+	parseCallDoc,
+	parseLobbyEntry,
+	parseSignalDoc,
+	DocumentShapeError
+} from './model';
 
 const ts = (ms: number) => ({ toMillis: () => ms });
 
@@ -63,14 +71,39 @@ describe('document parsers', () => {
 			commonInterests: [],
 			status: 'active',
 			createdAt: ts(1),
-			offer: null,
-			answer: null,
 			endedBy: null,
 			endedAt: null
 		};
 		expect(parseCallDoc('calls/c', call).members).toEqual(['a', 'b']);
 		expect(() => parseCallDoc('calls/c', { ...call, members: ['a', 'a'] })).toThrow(/members/);
 		expect(() => parseCallDoc('calls/c', { ...call, offerer: 'z' })).toThrow(/offerer/);
-		expect(() => parseCallDoc('calls/c', { ...call, offer: { type: 'answer', sdp: 'x' } })).toThrow(/offer/);
+	});
+
+	it('reads a matched entry with the partner and role the page starts the call from', () => {
+		const matched = { ...entry, status: 'matched', callId: 'c1', matchedAt: ts(3), partner: 'p', role: 'offerer', commonInterests: ['music'] };
+		expect(parseLobbyEntry('lobby/u', matched)).toMatchObject({
+			status: 'matched',
+			callId: 'c1',
+			partner: 'p',
+			role: 'offerer',
+			commonInterests: ['music']
+		});
+		expect(() => parseLobbyEntry('lobby/u', { ...matched, role: 'caller' })).toThrow(/role/);
+		expect(() => parseLobbyEntry('lobby/u', { ...matched, partner: undefined })).toThrow(/partner/);
+	});
+
+	it("reads a member's signals, dropping malformed candidates but not a malformed description", () => {
+		const candidate = { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'u' };
+		const description = { type: 'offer', sdp: 'v=0' };
+		expect(parseSignalDoc('s', { description, candidates: [candidate, { candidate: 7 }, 'junk'] })).toEqual({
+			description,
+			candidates: [candidate]
+		});
+		// Candidates can come first (an ICE restart's trickle) or alone.
+		expect(parseSignalDoc('s', { candidates: [candidate] })).toEqual({ description: null, candidates: [candidate] });
+		expect(parseSignalDoc('s', { description })).toEqual({ description, candidates: [] });
+		expect(() => parseSignalDoc('s', { description: { type: 'pranswer', sdp: 'x' } })).toThrow(/type/);
+		expect(() => parseSignalDoc('s', { description: { type: 'offer', sdp: 'x'.repeat(40_000) } })).toThrow(/sdp/);
+		expect(() => parseSignalDoc('s', { candidates: 'all of them' })).toThrow(/candidates/);
 	});
 });

@@ -13,8 +13,11 @@ export type ChatMode = (typeof CHAT_MODES)[number];
 export const COLLECTIONS = {
 	lobby: 'lobby',
 	calls: 'calls',
-	/** Subcollection of a call: one document per member, holding that member's ICE candidates. */
-	candidates: 'candidates',
+	/**
+	 * Subcollection of a call: one document per member, holding that member's session
+	 * description and ICE candidates (see SignalDoc).
+	 */
+	signals: 'signals',
 	/** Subcollection of a call: one document per shared file (see files.ts). */
 	files: 'files'
 } as const;
@@ -91,7 +94,11 @@ export class DocumentShapeError extends Error {
 // ---------------------------------------------------------------------------------------
 // lobby/{uid}: a user looking for a partner. The owner writes `waiting` entries and marks
 // them `left`; only the matchmaker (Admin SDK) turns one into `matched` with the call it
-// created. Owners never delete their entry (see LobbyLeaveWrite).
+// created, the partner, this member's role and the interests they share, so the page starts
+// the call from this one snapshot. The entry stays matched while the call lasts; the
+// cleanup function marks it `left` when the call ends, which is how a page whose partner
+// hung up learns it (the page watches this one document, not the call's). Owners never
+// delete their entry (see LobbyLeaveWrite).
 
 interface LobbyEntryCommon {
 	mode: ChatMode;
@@ -104,7 +111,14 @@ interface LobbyEntryCommon {
 
 export type LobbyEntry =
 	| (LobbyEntryCommon & { status: 'waiting' })
-	| (LobbyEntryCommon & { status: 'matched'; callId: string; matchedAtMs: number })
+	| (LobbyEntryCommon & {
+			status: 'matched';
+			callId: string;
+			matchedAtMs: number;
+			partner: string;
+			role: CallRole;
+			commonInterests: string[];
+	  })
 	| (LobbyEntryCommon & { status: 'left' });
 
 /** What the owner writes to join; the times are the server's (rules insist). */
@@ -141,6 +155,9 @@ export interface LobbyMatchWrite<Ts> {
 	status: 'matched';
 	callId: string;
 	matchedAt: Ts;
+	partner: string;
+	role: CallRole;
+	commonInterests: string[];
 }
 
 export function parseLobbyEntry(path: string, data: FirestoreData): LobbyEntry {
@@ -160,18 +177,32 @@ export function parseLobbyEntry(path: string, data: FirestoreData): LobbyEntry {
 		...common,
 		status,
 		callId: read.string('callId', 128),
-		matchedAtMs: read.millis('matchedAt')
+		matchedAtMs: read.millis('matchedAt'),
+		partner: read.string('partner', 128),
+		role: read.oneOf('role', CALL_ROLES),
+		commonInterests: read.stringList('commonInterests', LIMITS.interestsPerUser, LIMITS.interestMaxChars)
 	};
 }
 
 // ---------------------------------------------------------------------------------------
-// calls/{callId}: created by the matchmaker for two members. The offerer writes `offer`,
-// the other member `answer`; either member ends the call. When it ends, the cleanup
-// function strips the session descriptions and deletes the candidate documents.
+// calls/{callId}: created by the matchmaker for two members; either member ends the call.
+// The members negotiate in their signal documents (below) and learn of the end through
+// their lobby entries, so no page needs to read this document: it is the record the rules,
+// the cleanup function and reports rely on. When it ends, the cleanup function deletes the
+// signal documents and marks the members' entries left.
+
+/** Fixed by the matchmaker: the offerer makes every offer (ICE restarts too), so offers never collide. */
+export const CALL_ROLES = ['offerer', 'answerer'] as const;
+export type CallRole = (typeof CALL_ROLES)[number];
 
 export interface SessionDescriptionRecord {
 	type: 'offer' | 'answer';
 	sdp: string;
+}
+
+/** The description each role publishes. */
+export function descriptionTypeOf(role: CallRole): SessionDescriptionRecord['type'] {
+	return role === 'offerer' ? 'offer' : 'answer';
 }
 
 export type CallStatus = 'active' | 'ended';
@@ -184,8 +215,6 @@ export interface CallDoc {
 	commonInterests: string[];
 	status: CallStatus;
 	createdAtMs: number;
-	offer: SessionDescriptionRecord | null;
-	answer: SessionDescriptionRecord | null;
 	endedBy: string | null;
 	endedAtMs: number | null;
 }
@@ -197,8 +226,6 @@ export interface CallCreateWrite<Ts> {
 	commonInterests: string[];
 	status: 'active';
 	createdAt: Ts;
-	offer: null;
-	answer: null;
 	endedBy: null;
 	endedAt: null;
 }
@@ -226,19 +253,9 @@ export function parseCallDoc(path: string, data: FirestoreData): CallDoc {
 		commonInterests: read.stringList('commonInterests', LIMITS.interestsPerUser, LIMITS.interestMaxChars),
 		status,
 		createdAtMs: read.millis('createdAt'),
-		offer: read.optional('offer', (v) => parseDescription(path, 'offer', v)),
-		answer: read.optional('answer', (v) => parseDescription(path, 'answer', v)),
 		endedBy: read.optional('endedBy', () => read.string('endedBy', 128)),
 		endedAtMs: read.optional('endedAt', () => read.millis('endedAt'))
 	};
-}
-
-function parseDescription(path: string, type: 'offer' | 'answer', value: unknown): SessionDescriptionRecord {
-	if (!isRecord(value)) throw new DocumentShapeError(path, `\`${type}\` is not a map`);
-	const read = reader(`${path}#${type}`, value);
-	const actual = read.oneOf('type', ['offer', 'answer'] as const);
-	if (actual !== type) throw new DocumentShapeError(path, `\`${type}\` holds an ${actual}`);
-	return { type, sdp: read.string('sdp', LIMITS.sdpMaxChars) };
 }
 
 export function partnerOf(call: Pick<CallDoc, 'members'>, uid: string): string {
@@ -248,8 +265,12 @@ export function partnerOf(call: Pick<CallDoc, 'members'>, uid: string): string {
 }
 
 // ---------------------------------------------------------------------------------------
-// calls/{callId}/candidates/{uid}: the ICE candidates one member has gathered, appended in
-// batches (arrayUnion) so a call setup costs a couple of writes per member, not one each.
+// calls/{callId}/signals/{uid}: what one member tells the other to connect: their latest
+// session description (the offerer's offer, the answerer's answer; an ICE restart replaces
+// it) and the ICE candidates they gathered, appended in batches (arrayUnion). The first
+// write carries the description together with the candidates gathered by then, so a call
+// setup costs one or two writes per member, and each member watches only the partner's
+// document.
 
 export interface IceCandidateRecord {
 	candidate: string;
@@ -258,18 +279,36 @@ export interface IceCandidateRecord {
 	usernameFragment: string | null;
 }
 
-export interface CandidatesDoc {
+export interface SignalDoc {
+	description: SessionDescriptionRecord | null;
 	candidates: IceCandidateRecord[];
 }
 
+/** What a member writes (merged): a new description, candidates to append, or both. */
+export interface SignalWrite<CandidatesValue> {
+	description?: SessionDescriptionRecord;
+	candidates?: CandidatesValue;
+}
+
 /**
- * Rules can bound the array but not inspect each element, so the reader drops malformed
- * candidates instead of failing the whole document: one bad entry must not stop a call.
+ * Rules can bound the candidate list but not inspect each element, so the reader drops
+ * malformed candidates instead of failing the whole document: one bad entry must not stop
+ * a call. The description is checked in full (the rules check it too).
  */
-export function parseCandidatesDoc(path: string, data: FirestoreData): CandidatesDoc {
-	const raw = data.candidates;
+export function parseSignalDoc(path: string, data: FirestoreData): SignalDoc {
+	const raw = data.candidates ?? [];
 	if (!Array.isArray(raw)) throw new DocumentShapeError(path, '`candidates` is not a list');
-	return { candidates: raw.flatMap((c) => (isIceCandidateRecord(c) ? [c] : [])) };
+	const read = reader(path, data);
+	return {
+		description: read.optional('description', (v) => parseDescription(path, v)),
+		candidates: raw.flatMap((c) => (isIceCandidateRecord(c) ? [c] : []))
+	};
+}
+
+function parseDescription(path: string, value: unknown): SessionDescriptionRecord {
+	if (!isRecord(value)) throw new DocumentShapeError(path, '`description` is not a map');
+	const read = reader(`${path}#description`, value);
+	return { type: read.oneOf('type', ['offer', 'answer'] as const), sdp: read.string('sdp', LIMITS.sdpMaxChars) };
 }
 
 export function isIceCandidateRecord(value: unknown): value is IceCandidateRecord {

@@ -2,8 +2,8 @@
 // lazily: the start page paints without the SDK, which loads on first paint or on Start.
 export { firebaseClient, signedInUser } from '../firebase/client';
 export { heartbeatLobby, joinLobby, leaveLobby, patienceAfter, watchLobbyEntry } from '../matching/lobby';
-export { endCall, publishDescription, readCallDoc, watchCallDoc } from './callDoc';
-export { CandidateOutbox, watchPartnerCandidates } from './candidates';
+export { endCall } from './callDoc';
+export { readPartnerSignals, SignalOutbox, watchPartnerSignals } from './signals';
 export { fetchIceServers } from './iceServers';
 export { readOwnBan } from '../safety/bans';
 export { reportErrorMessage, reportPartner } from '../safety/report';

@@ -1,8 +1,8 @@
-// ChatSession's way into the lobby, against a fake backend (no Firebase, no WebRTC): what
-// the user is told when a join is refused, and that the session refuses joins too close
-// together itself.
+// ChatSession against a fake backend (no Firebase, no WebRTC): what the user is told when
+// a join is refused, that the session refuses joins too close together itself, and how
+// the lobby entry starts a call and, later, brings its end.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LobbyEntry } from '$shared/model';
+import type { LobbyEntry, SignalDoc } from '$shared/model';
 import type { BanDoc } from '$shared/safety';
 import { USER_ERRORS } from '../errors';
 
@@ -13,7 +13,35 @@ const fake = vi.hoisted(() => ({
 	ban: null as BanDoc | null,
 	banReads: 0,
 	/** What the session passed to watchLobbyEntry: the server's side of our entry. */
-	onEntry: null as ((entry: LobbyEntry | null) => void) | null
+	onEntry: null as ((entry: LobbyEntry | null) => void) | null,
+	/** Calls ended through the call document (callId per endCall). */
+	ended: [] as string[],
+	/** Whose signals the session watches, per call. */
+	watchedSignals: [] as { callId: string; partner: string }[],
+	onSignals: null as ((signals: SignalDoc) => void) | null,
+	/** Peer connections made: role, and the descriptions handed to them. */
+	links: [] as { role: string; descriptions: string[]; closed: boolean }[]
+}));
+
+vi.mock('./peerLink', () => ({
+	PeerLink: class {
+		readonly pc = { remoteDescription: null };
+		readonly record: { role: string; descriptions: string[]; closed: boolean };
+		constructor(role: string) {
+			this.record = { role, descriptions: [], closed: false };
+			fake.links.push(this.record);
+		}
+		acceptDescription(d: { sdp: string }) {
+			this.record.descriptions.push(d.sdp);
+		}
+		acceptCandidates() {}
+		send() {
+			return false;
+		}
+		close() {
+			this.record.closed = true;
+		}
+	}
 }));
 
 vi.mock('./backend', () => ({
@@ -34,6 +62,21 @@ vi.mock('./backend', () => ({
 	readOwnBan: async () => {
 		fake.banReads++;
 		return fake.ban;
+	},
+	SignalOutbox: class {
+		publishDescription() {}
+		add() {}
+		async flush() {}
+		close() {}
+	},
+	watchPartnerSignals: (_db: unknown, callId: string, partner: string, onSignals: (signals: SignalDoc) => void) => {
+		fake.watchedSignals.push({ callId, partner });
+		fake.onSignals = onSignals;
+		return () => {};
+	},
+	readPartnerSignals: async () => null,
+	endCall: async (_db: unknown, callId: string) => {
+		fake.ended.push(callId);
 	}
 }));
 
@@ -46,7 +89,7 @@ describe('ChatSession joining the lobby', () => {
 
 	beforeEach(() => {
 		vi.useFakeTimers({ now: Date.UTC(2030, 0, 1, 12), toFake: ['Date'] });
-		Object.assign(fake, { joins: 0, joinError: null, ban: null, banReads: 0, onEntry: null });
+		Object.assign(fake, { joins: 0, joinError: null, ban: null, banReads: 0, onEntry: null, ended: [], watchedSignals: [], onSignals: null, links: [] });
 		session = new ChatSession();
 		vi.spyOn(console, 'error').mockImplementation(() => {});
 	});
@@ -119,5 +162,54 @@ describe('ChatSession joining the lobby', () => {
 		fake.onEntry?.(null);
 		await vi.waitFor(() => expect(session.phase).toBe('ended'));
 		expect(session.error?.code).toBe('refused');
+	});
+
+	describe('in a call', () => {
+		const waiting = { mode: 'text' as const, interests: ['chess'], language: null, patience: 0, joinedAtMs: 0, heartbeatAtMs: 0 };
+		const matched: LobbyEntry = {
+			...waiting,
+			status: 'matched',
+			callId: 'call-1',
+			matchedAtMs: 1,
+			partner: 'them',
+			role: 'offerer',
+			commonInterests: ['chess']
+		};
+
+		async function matchedSession() {
+			await session.start('text', { interests: ['chess'] });
+			fake.onEntry?.(matched);
+			await vi.waitFor(() => expect(fake.links).toHaveLength(1));
+		}
+
+		it('starts the call from the matched entry alone: role, partner, shared interests', async () => {
+			await matchedSession();
+			expect(session.phase).toBe('connecting');
+			expect(fake.links[0]?.role).toBe('offerer');
+			expect(fake.watchedSignals).toEqual([{ callId: 'call-1', partner: 'them' }]);
+			expect(session.commonInterests).toEqual(['chess']);
+			fake.onSignals?.({ description: { type: 'answer', sdp: 'v=0 answer' }, candidates: [] });
+			expect(fake.links[0]?.descriptions).toEqual(['v=0 answer']);
+		});
+
+		it('the entry marked left by the cleanup means the partner ended it: told so, and no second end', async () => {
+			await matchedSession();
+			fake.onEntry?.({ ...waiting, status: 'left' });
+			expect(session.phase).toBe('ended');
+			expect(session.endReason).toBe('partner-left');
+			expect(fake.links[0]?.closed).toBe(true);
+			await Promise.resolve();
+			expect(fake.ended).toEqual([]);
+		});
+
+		it('we press Next: our end goes to the call document, once', async () => {
+			await matchedSession();
+			vi.advanceTimersByTime(400);
+			await session.next();
+			expect(fake.ended).toEqual(['call-1']);
+			expect(session.phase).toBe('searching');
+			// The old call's entry updates no longer reach the new search.
+			expect(fake.links[0]?.closed).toBe(true);
+		});
 	});
 });

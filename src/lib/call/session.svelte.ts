@@ -1,9 +1,17 @@
 // A chat session: the user's way through lobby → call → peer connection and back, for as
 // many calls as they like. It owns every subscription, timer and connection it starts:
-// `#teardownCall()` releases one call's worth, `#stopSearching()` the lobby's, both
-// idempotent.
+// `#teardownCall()` releases one call's worth, `#stopSearching()` the lobby's and
+// `#stopWatchingEntry()` the watch on our lobby entry (which outlives the search: it also
+// brings the end of the call), all idempotent.
 import { withTimeout } from '../async';
-import { LOBBY_HEARTBEAT_MS, normalizeInterests, partnerOf, type CallDoc, type ChatMode, type LobbyEntry } from '$shared/model';
+import {
+	LOBBY_HEARTBEAT_MS,
+	normalizeInterests,
+	type CallRole,
+	type ChatMode,
+	type LobbyEntry,
+	type SignalDoc
+} from '$shared/model';
 import { isBanActive, SAFETY_LIMITS, type ReportReason } from '$shared/safety';
 import { Inbox } from '../chat/inbox';
 import { SEND_LIMIT, TokenBucket } from '../chat/rateLimit';
@@ -55,7 +63,7 @@ export interface StartOptions {
 
 /** Give up on a call whose data channel has not opened by then. */
 const CONNECT_TIMEOUT_MS = 20_000;
-/** Re-read the call from the server if the partner's description has not arrived by then. */
+/** Re-read the partner's signals from the server if their description has not arrived by then. */
 const SIGNALING_NUDGE_MS = 8_000;
 /** A lobby write the server has not confirmed by then means we are offline. */
 const WRITE_TIMEOUT_MS = 10_000;
@@ -97,8 +105,11 @@ type Client = Awaited<ReturnType<Backend['firebaseClient']>>;
 
 interface ActiveCall {
 	id: string;
-	link: PeerLink | null;
-	lastSeen: CallDoc | null;
+	partner: string;
+	link: PeerLink;
+	/** The server says the call is over (our lobby entry left it): nothing to mark ended. */
+	ended: boolean;
+	lastSignals: SignalDoc | null;
 	stops: (() => void)[];
 	lastHeardAt: number;
 	lastRestartAt: number;
@@ -129,6 +140,9 @@ export class ChatSession {
 	#options: StartOptions = {};
 	#rtcConfig: Promise<RTCConfiguration> | null = null;
 	#searchStops: (() => void)[] = [];
+	/** The watch on our lobby entry: it tells us of a match, then (in the call) of its end. */
+	#entryWatchStop: (() => void) | null = null;
+	#lastEntry: LobbyEntry | null = null;
 	#call: ActiveCall | null = null;
 	/** Calls we have been in: a stale lobby snapshot naming one must not pull us back. */
 	#pastCalls = new Set<string>();
@@ -219,7 +233,7 @@ export class ChatSession {
 	send(raw: string): SendResult {
 		if (raw.trim().length > MAX_MESSAGE_CHARS) return { sent: false, note: SEND_TOO_LONG_NOTE };
 		const text = prepareText(raw);
-		if (text === null || this.phase !== 'connected' || !this.#call?.link) return { sent: false, note: null };
+		if (text === null || this.phase !== 'connected' || !this.#call) return { sent: false, note: null };
 		if (!this.#sendLimit.take()) return { sent: false, note: SEND_TOO_FAST_NOTE };
 		const id = crypto.randomUUID();
 		if (!this.#sendWire({ kind: 'text', id, text })) return { sent: false, note: null };
@@ -263,7 +277,7 @@ export class ChatSession {
 			for (const old of media.getTracks().filter((t) => t.kind === track.kind && t !== track)) media.removeTrack(old);
 			if (!media.getTracks().includes(track)) media.addTrack(track);
 		}
-		await this.#call?.link?.replaceTrack(track);
+		await this.#call?.link.replaceTrack(track);
 	}
 
 	/** Idempotent; also tells the partner and the lobby we are gone, best effort. */
@@ -293,6 +307,7 @@ export class ChatSession {
 		console.error('Tangent chat session failed', error);
 		this.#teardownCall();
 		this.#stopSearching();
+		this.#stopWatchingEntry();
 		this.#dispatch({ type: 'failed', error: isUserFacing(error) ? error : toUserFacingError(error) });
 	}
 
@@ -301,6 +316,8 @@ export class ChatSession {
 	async #search(): Promise<void> {
 		const generation = ++this.#generation;
 		this.#dispatch({ type: 'start' });
+		this.#stopWatchingEntry();
+		this.#lastEntry = null;
 		this.#reportableCallId = null;
 		this.messages = [];
 		this.#commonInterests = null;
@@ -331,13 +348,11 @@ export class ChatSession {
 			this.#dispatch({ type: 'joined' });
 			// Watch only after the server has our fresh entry, so the first snapshot cannot be
 			// the previous match.
-			this.#searchStops.push(
-				backend.watchLobbyEntry(
-					client.db,
-					user.uid,
-					(entry) => this.#onLobbyEntry(entry, generation),
-					(error) => this.#fail(error, generation)
-				)
+			this.#entryWatchStop = backend.watchLobbyEntry(
+				client.db,
+				user.uid,
+				(entry) => this.#onLobbyEntry(entry, generation),
+				(error) => this.#fail(error, generation)
 			);
 			this.#keepLobbyEntryAlive(backend, client, user.uid, generation);
 		} catch (error) {
@@ -413,33 +428,56 @@ export class ChatSession {
 	}
 
 	#onLobbyEntry(entry: LobbyEntry | null, generation: number): void {
-		if (generation !== this.#generation || this.phase !== 'searching') return;
+		if (generation !== this.#generation) return;
+		this.#lastEntry = entry;
+		const call = this.#call;
+		if (call) {
+			// In a call, the entry only changes when the call ends: the cleanup function marks
+			// it left (or, much later, the sweep deletes it). We did not end it (ending tears
+			// the call down first), so the partner did.
+			if (entry?.status === 'matched' && entry.callId === call.id) return;
+			call.ended = true;
+			this.#endCall(call, { type: 'partner-left' });
+			return;
+		}
+		if (this.phase !== 'searching') return;
 		if (entry === null || entry.status === 'left') {
 			// Not our doing (leaving changes the phase first): the server took us out of the
 			// queue, which is what a ban does. Say so rather than wait for nobody.
 			this.#stopSearching();
+			this.#stopWatchingEntry();
 			void this.#explainRemoval(generation);
 			return;
 		}
 		if (entry.status !== 'matched' || this.#pastCalls.has(entry.callId)) return;
 		this.#stopSearching();
-		void this.#joinCall(entry.callId, generation);
+		void this.#joinCall(entry, generation);
 	}
 
 	#stopSearching(): void {
 		for (const stop of this.#searchStops.splice(0)) stop();
 	}
 
+	#stopWatchingEntry(): void {
+		this.#entryWatchStop?.();
+		this.#entryWatchStop = null;
+	}
+
 	// -- the call --------------------------------------------------------------------
 
-	async #joinCall(callId: string, generation: number): Promise<void> {
+	/**
+	 * The lobby entry names the call, the partner and our role, so the offerer starts
+	 * negotiating at once; the same entry, still watched, tells us when the call ends.
+	 */
+	async #joinCall(match: Extract<LobbyEntry, { status: 'matched' }>, generation: number): Promise<void> {
 		const backend = this.#backend;
 		const client = this.#client;
 		if (!backend || !client) return;
+		const { callId, partner, role } = match;
 		this.#pastCalls.add(callId);
+		this.#commonInterests = match.commonInterests;
 		this.#dispatch({ type: 'matched' });
-		// Fetched while we searched, so normally ready. Awaited here, before any snapshot, so
-		// snapshot handling stays synchronous and no description can slip past a pending one.
+		// Fetched while we searched, so normally ready.
 		let rtcConfig: RTCConfiguration;
 		try {
 			rtcConfig = await (this.#rtcConfig ?? Promise.resolve({ iceServers: [] }));
@@ -448,76 +486,80 @@ export class ChatSession {
 			return;
 		}
 		if (generation !== this.#generation) return;
+		const stops: (() => void)[] = [];
 		const call: ActiveCall = {
 			id: callId,
-			link: null,
-			lastSeen: null,
-			stops: [],
+			partner,
+			link: this.#openLink(callId, role, rtcConfig, stops, generation),
+			ended: false,
+			lastSignals: null,
+			stops,
 			lastHeardAt: Date.now(),
 			lastRestartAt: 0,
 			connectionState: 'new',
 			inbox: new Inbox(),
 			connectTimer: setTimeout(() => {
-				const pc = call.link?.pc;
+				const pc = call.link.pc;
 				console.warn(`[tangent] call ${callId}: no data channel after ${CONNECT_TIMEOUT_MS} ms`, JSON.stringify({
-					role: call.link?.role ?? 'no link yet',
-					signaling: pc?.signalingState,
-					ice: pc?.iceConnectionState,
-					gathering: pc?.iceGatheringState,
-					connection: pc?.connectionState,
-					hasRemoteDescription: Boolean(pc?.remoteDescription),
-					offer: Boolean(call.lastSeen?.offer),
-					answer: Boolean(call.lastSeen?.answer)
+					role,
+					signaling: pc.signalingState,
+					ice: pc.iceConnectionState,
+					gathering: pc.iceGatheringState,
+					connection: pc.connectionState,
+					hasRemoteDescription: Boolean(pc.remoteDescription),
+					partnerDescription: call.lastSignals?.description?.type ?? null,
+					partnerCandidates: call.lastSignals?.candidates.length ?? 0
 				}));
 				this.#endCall(call, { type: 'connection-failed', error: userError('connection-failed') });
 			}, CONNECT_TIMEOUT_MS)
 		};
 		this.#call = call;
-		call.stops.push(() => clearTimeout(call.connectTimer));
-		call.stops.push(
-			backend.watchCallDoc(
+		stops.push(() => clearTimeout(call.connectTimer));
+		// The entry may have moved on while we loaded the ICE servers (the partner already left).
+		if (this.#lastEntry?.status !== 'matched' || this.#lastEntry.callId !== callId) {
+			this.#onLobbyEntry(this.#lastEntry, generation);
+			if (this.#call !== call) return;
+		}
+		stops.push(
+			backend.watchPartnerSignals(
 				client.db,
 				callId,
-				(doc) => this.#onCallDoc(call, doc, rtcConfig, generation),
+				partner,
+				(signals) => this.#onPartnerSignals(call, signals),
 				(error) => this.#fail(error, generation)
 			)
 		);
 		// Listeners can lag (seen on the emulator under load): if the partner's description
 		// has not arrived after a while, ask the server directly once.
 		const nudge = setTimeout(() => {
-			const link = call.link;
-			if (this.#call !== call || !link || link.pc.remoteDescription) return;
-			trace(callId, 'no remote description yet: reading the call from the server');
+			if (this.#call !== call || call.link.pc.remoteDescription) return;
+			trace(callId, "no remote description yet: reading the partner's signals from the server");
 			backend
-				.readCallDoc(client.db, callId)
-				.then((doc) => this.#onCallDoc(call, doc, rtcConfig, generation))
-				.catch((error: unknown) => console.warn('Could not re-read the call', error));
+				.readPartnerSignals(client.db, callId, partner)
+				.then((signals) => signals && this.#onPartnerSignals(call, signals))
+				.catch((error: unknown) => console.warn("Could not re-read the partner's signals", error));
 		}, SIGNALING_NUDGE_MS);
-		call.stops.push(() => clearTimeout(nudge));
+		stops.push(() => clearTimeout(nudge));
 	}
 
-	#onCallDoc(call: ActiveCall, doc: CallDoc | null, rtcConfig: RTCConfiguration, generation: number): void {
-		if (this.#call !== call || generation !== this.#generation) return;
-		call.lastSeen = doc;
-		if (!doc || (doc.status === 'ended' && doc.endedBy !== this.#uid)) {
-			this.#endCall(call, { type: 'partner-left' });
-			return;
-		}
-		if (doc.status === 'ended') return;
-		this.#commonInterests ??= doc.commonInterests;
-		call.link ??= this.#openLink(call, doc, rtcConfig, generation);
-		const remote = call.link.role === 'offerer' ? doc.answer : doc.offer;
-		trace(call.id, 'call snapshot', { status: doc.status, offer: Boolean(doc.offer), answer: Boolean(doc.answer) });
-		if (remote) call.link.acceptDescription(remote);
+	#onPartnerSignals(call: ActiveCall, signals: SignalDoc): void {
+		if (this.#call !== call) return;
+		call.lastSignals = signals;
+		trace(call.id, 'partner signals', { description: signals.description?.type ?? null, candidates: signals.candidates.length });
+		// The description first: candidates that come with it are for the session it describes.
+		if (signals.description) call.link.acceptDescription(signals.description);
+		call.link.acceptCandidates(signals.candidates);
 	}
 
-	#openLink(call: ActiveCall, doc: CallDoc, rtcConfig: RTCConfiguration, generation: number): PeerLink {
+	/** The peer connection and what it publishes; everything it starts is released through `stops`. */
+	#openLink(callId: string, role: CallRole, rtcConfig: RTCConfiguration, stops: (() => void)[], generation: number): PeerLink {
 		const backend = this.#backend!;
 		const { db } = this.#client!;
 		const uid = this.#uid!;
 		const fail = (error: Error) => this.#fail(error, generation);
-		const outbox = new backend.CandidateOutbox(db, call.id, uid, fail);
-		call.stops.push(() => outbox.close());
+		const outbox = new backend.SignalOutbox(db, callId, uid, fail);
+		stops.push(() => outbox.close());
+		const current = () => (this.#call?.id === callId ? this.#call : null);
 		let localCandidates = 0;
 		const onLocalCandidate = (candidate: RTCIceCandidateInit | null) => {
 			if (candidate) {
@@ -525,64 +567,60 @@ export class ChatSession {
 				outbox.add(candidate);
 				return;
 			}
-			trace(call.id, 'gathering complete', { localCandidates });
+			trace(callId, 'gathering complete', { localCandidates });
 			void outbox.flush();
 			// Relay-only and the relay gave us nothing (down, or refused us): no call can
 			// happen, and waiting for the connect timeout would only say "firewall".
-			if (localCandidates === 0 && rtcConfig.iceTransportPolicy === 'relay') {
+			const call = current();
+			if (call && localCandidates === 0 && rtcConfig.iceTransportPolicy === 'relay') {
 				this.#endCall(call, { type: 'connection-failed', error: userError('relay-unavailable') });
 			}
 		};
-		const role = doc.offerer === uid ? 'offerer' : 'answerer';
-		trace(call.id, 'link opened', { role, relayOnly: rtcConfig.iceTransportPolicy === 'relay', iceServers: rtcConfig.iceServers?.length ?? 0 });
+		trace(callId, 'link opened', { role, relayOnly: rtcConfig.iceTransportPolicy === 'relay', iceServers: rtcConfig.iceServers?.length ?? 0 });
 		const link = new PeerLink(
 			role,
 			{ rtcConfig, localStream: this.#options.media ?? null },
 			{
 				description: (description) => {
-					trace(call.id, `publishing ${description.type}`);
-					backend.publishDescription(db, call.id, description).catch((error: unknown) => this.#fail(error, generation));
+					trace(callId, `publishing ${description.type}`);
+					outbox.publishDescription(description);
 				},
 				candidate: onLocalCandidate,
 				channelOpen: () => {
-					trace(call.id, 'data channel open');
+					trace(callId, 'data channel open');
+					void outbox.flush();
+					const call = current();
+					if (!call) return;
 					clearTimeout(call.connectTimer);
 					call.lastHeardAt = Date.now();
-					void outbox.flush();
 					this.#dispatch({ type: 'channel-open' });
 					// From now on the stranger can be reported: they could reach us.
-					if (this.#call === call) {
-						this.#reportableCallId = call.id;
-						this.#reportedCallId = null;
-					}
+					this.#reportableCallId = call.id;
+					this.#reportedCallId = null;
 					this.#watchLiveness(call, link);
 				},
-				message: (data) => this.#onWire(call, data),
-				channelClosed: () => this.#endCall(call, { type: 'partner-left' }),
+				message: (data) => {
+					const call = current();
+					if (call) this.#onWire(call, data);
+				},
+				channelClosed: () => {
+					const call = current();
+					if (call) this.#endCall(call, { type: 'partner-left' });
+				},
 				connectionState: (state) => {
-					trace(call.id, `connection ${state}`);
+					trace(callId, `connection ${state}`);
+					const call = current();
+					if (!call) return;
 					call.connectionState = state;
 					if (state === 'failed' && link.restartIce()) call.lastRestartAt = Date.now();
 				},
 				remoteStream: (stream) => {
-					if (this.#call === call) this.#remoteStream = stream;
+					if (current()) this.#remoteStream = stream;
 				},
 				error: fail
 			}
 		);
-		call.stops.push(() => link.close());
-		call.stops.push(
-			backend.watchPartnerCandidates(
-				db,
-				call.id,
-				partnerOf(doc, uid),
-				(list) => {
-					trace(call.id, 'partner candidates', { count: list.length });
-					link.acceptCandidates(list);
-				},
-				fail
-			)
-		);
+		stops.push(() => link.close());
 		return link;
 	}
 
@@ -654,7 +692,7 @@ export class ChatSession {
 	}
 
 	#sendWire(message: WireMessage): boolean {
-		return this.#call?.link?.send(encodeWire(message)) ?? false;
+		return this.#call?.link.send(encodeWire(message)) ?? false;
 	}
 
 	/** The call ended from the other side or the network: record why and release it. */
@@ -662,8 +700,9 @@ export class ChatSession {
 		if (this.#call !== call) return;
 		this.#dispatch(event);
 		this.#teardownCall();
+		this.#stopWatchingEntry();
 		// Mark it ended for the partner too if they have not (a lost connection, say).
-		if (call.lastSeen?.status !== 'ended') void this.#markEnded(call.id);
+		if (!call.ended) void this.#markEnded(call.id);
 	}
 
 	/** We leave (or report): say bye, end our call or leave the lobby, then release everything. */
@@ -674,7 +713,8 @@ export class ChatSession {
 		this.#dispatch({ type: why });
 		this.#teardownCall();
 		this.#stopSearching();
-		if (call && call.lastSeen?.status !== 'ended') await this.#markEnded(call.id);
+		this.#stopWatchingEntry();
+		if (call && !call.ended) await this.#markEnded(call.id);
 		else if (searching && this.#client && this.#uid) {
 			await this.#backend?.leaveLobby(this.#client.db, this.#uid).catch((error: unknown) => {
 				console.warn('Could not leave the lobby', error);

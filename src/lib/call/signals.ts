@@ -1,0 +1,147 @@
+// calls/{callId}/signals/{uid}: each member's session description and ICE candidates, in
+// one document per member; each member watches only the partner's.
+//
+// What a member has to say goes out in as few writes as trickle ICE allows: a new
+// description waits a moment (SIGNAL_TIMING.descriptionWaitMs, or until gathering is
+// complete) so the candidates gathered meanwhile ride along, and later candidates are
+// appended in batches with arrayUnion. On most networks that is one or two writes per
+// member per call, where one document per candidate would be a dozen.
+import {
+	arrayUnion,
+	doc,
+	getDocFromServer,
+	setDoc,
+	type FieldValue,
+	type Firestore,
+	type Unsubscribe
+} from 'firebase/firestore';
+import {
+	COLLECTIONS,
+	LIMITS,
+	parseSignalDoc,
+	type IceCandidateRecord,
+	type SessionDescriptionRecord,
+	type SignalDoc,
+	type SignalWrite
+} from '$shared/model';
+import { readConverter } from '../firebase/converter';
+import { watchConfirmedDoc } from '../firebase/watch';
+
+const signalConverter = readConverter<SignalDoc>(parseSignalDoc);
+
+function signalRef(db: Firestore, callId: string, uid: string) {
+	return doc(db, COLLECTIONS.calls, callId, COLLECTIONS.signals, uid);
+}
+
+export const SIGNAL_TIMING = {
+	/**
+	 * How long a new description waits for candidates to ride along. Host candidates come
+	 * within a few milliseconds; the partner can do nothing with a description alone
+	 * anyway, so a short wait costs no time to connect and saves a write.
+	 */
+	descriptionWaitMs: 40,
+	/** Candidates gathered later (server-reflexive, relay) are sent in batches this far apart. */
+	batchDelayMs: 80
+} as const;
+
+export function toCandidateRecord(c: RTCIceCandidateInit): IceCandidateRecord {
+	return {
+		candidate: c.candidate ?? '',
+		sdpMid: c.sdpMid ?? null,
+		sdpMLineIndex: c.sdpMLineIndex ?? null,
+		usernameFragment: c.usernameFragment ?? null
+	};
+}
+
+/** Collects a member's description and candidates and writes them in as few writes as it can. */
+export class SignalOutbox {
+	#description: SessionDescriptionRecord | null = null;
+	#queue: IceCandidateRecord[] = [];
+	#timer: ReturnType<typeof setTimeout> | null = null;
+	#dueAt = 0;
+	#sent = 0;
+	#closed = false;
+	#writes: Promise<void> = Promise.resolve();
+
+	constructor(
+		private readonly db: Firestore,
+		private readonly callId: string,
+		private readonly uid: string,
+		private readonly onError: (error: Error) => void,
+		private readonly timing: { descriptionWaitMs: number; batchDelayMs: number } = SIGNAL_TIMING
+	) {}
+
+	/** A new offer or answer; it replaces any not yet sent (the newest is the one that counts). */
+	publishDescription(description: SessionDescriptionRecord): void {
+		if (this.#closed) return;
+		this.#description = description;
+		this.#schedule(this.timing.descriptionWaitMs);
+	}
+
+	add(candidate: RTCIceCandidateInit): void {
+		if (this.#closed || !candidate.candidate) return;
+		if (this.#sent + this.#queue.length >= LIMITS.candidatesPerMember) return; // rules would refuse
+		this.#queue.push(toCandidateRecord(candidate));
+		this.#schedule(this.timing.batchDelayMs);
+	}
+
+	/** Writes whatever is waiting now: gathering finished, the channel opened, or a timer fired. */
+	flush(): Promise<void> {
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = null;
+		const description = this.#description;
+		const batch = this.#queue.splice(0);
+		this.#description = null;
+		if ((batch.length === 0 && !description) || this.#closed) return this.#writes;
+		this.#sent += batch.length;
+		const write: SignalWrite<FieldValue> = {};
+		if (description) write.description = description;
+		if (batch.length > 0) write.candidates = arrayUnion(...batch);
+		// Writes are chained so they land in order: an ICE restart's offer never overtakes the old one.
+		this.#writes = this.#writes.then(() =>
+			setDoc(signalRef(this.db, this.callId, this.uid), write, { merge: true }).catch((error: unknown) =>
+				this.onError(error instanceof Error ? error : new Error(String(error)))
+			)
+		);
+		return this.#writes;
+	}
+
+	close(): void {
+		this.#closed = true;
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = null;
+		this.#queue = [];
+		this.#description = null;
+	}
+
+	/** Flush within `delayMs`, or sooner if a flush is already due sooner. */
+	#schedule(delayMs: number): void {
+		const due = Date.now() + delayMs;
+		if (this.#timer && this.#dueAt <= due) return;
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#dueAt = due;
+		this.#timer = setTimeout(() => void this.flush(), delayMs);
+	}
+}
+
+/** Calls `onSignals` with the partner's whole document each time it changes. */
+export function watchPartnerSignals(
+	db: Firestore,
+	callId: string,
+	partnerUid: string,
+	onSignals: (signals: SignalDoc) => void,
+	onError: (error: Error) => void
+): Unsubscribe {
+	return watchConfirmedDoc(
+		signalRef(db, callId, partnerUid).withConverter(signalConverter),
+		(signals) => {
+			if (signals) onSignals(signals);
+		},
+		onError
+	);
+}
+
+/** A fresh read from the server, for when the listener seems to lag behind. */
+export async function readPartnerSignals(db: Firestore, callId: string, partnerUid: string): Promise<SignalDoc | null> {
+	return (await getDocFromServer(signalRef(db, callId, partnerUid).withConverter(signalConverter))).data() ?? null;
+}
