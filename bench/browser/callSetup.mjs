@@ -80,6 +80,21 @@ async function openStartPage(v, mode = 'text') {
 
 const trafficOf = (v) => v.page.evaluate(() => window.__bench.fs);
 
+/**
+ * Documents Tangent's security rules look up (get/exists) for this traffic, which Firestore
+ * bills as reads but no SDK sees: the ban check on each lobby join (bans/{uid}; one
+ * document, billed once however often the rule reads it) and the call each signal write
+ * and each listen on a signal document is checked against (calls/{id}). Derived from the
+ * rules as they are written (firestore.rules), so an estimate; heartbeats and leaves,
+ * which skip the ban check, are not in a setup's window.
+ */
+function ruleLookupsOf(client) {
+	const joins = client.filter((r) => r.kind === 'write' && /^lobby\//.test(r.path)).length;
+	const signalWrites = client.filter((r) => r.kind === 'write' && /^calls\/[^/]+\/signals\//.test(r.path)).length;
+	const signalListens = client.filter((r) => r.kind === 'listen' && /\/signals\//.test(r.path)).length;
+	return joins + signalWrites + signalListens;
+}
+
 /** Firestore reads and writes of one call setup: both pages plus the functions. */
 function setupCost(pageTraffic, opsFile, from, to) {
 	const inWindow = (r) => r.t >= from && r.t <= to;
@@ -97,6 +112,7 @@ function setupCost(pageTraffic, opsFile, from, to) {
 		signalingWrites: client.filter((r) => r.kind === 'write' && signaling(r)).length,
 		signalingReads: client.filter((r) => r.kind === 'read' && signaling(r)).length,
 		listens: count(client, 'listen'),
+		ruleLookups: ruleLookupsOf(client),
 		writePaths: client.filter((r) => r.kind === 'write').map((r) => r.path.replace(/[A-Za-z0-9]{20,}/g, '{id}')),
 		readPaths: client.filter((r) => r.kind === 'read').map((r) => r.path.replace(/[A-Za-z0-9]{20,}/g, '{id}'))
 	};
@@ -225,7 +241,8 @@ export async function runCodelab({ browser, iterations, harnessUrl, log }) {
 			const from = Math.min(ca.tStart, cb.tStart);
 			const to = Math.max(ca.tOpen, cb.tOpen) + SETTLE_MS;
 			const cost = setupCost(await Promise.all([trafficOf(a), trafficOf(b)]), null, from, to);
-			samples.costs.push({ ...cost, signalingWrites: cost.clientWrites, signalingReads: cost.clientReads });
+			// The baseline's rules (bench/lib/emulators.mjs) only check sign-in: no lookups.
+			samples.costs.push({ ...cost, signalingWrites: cost.clientWrites, signalingReads: cost.clientReads, ruleLookups: 0 });
 			log?.(`  codelab #${i + 1}: matched→open ${ms(ca.tOpen - ca.tStart)}/${ms(cb.tOpen - cb.tStart)}, writes ${cost.writes}, reads ${cost.reads}`);
 		} catch (error) {
 			samples.failures.push(String(error).split('\n')[0]);
