@@ -1,7 +1,7 @@
 // One RTCPeerConnection with the chat data channel (and the user's camera/mic in video and
 // audio modes), for one call. Roles are fixed by the matchmaker: the offerer makes every
 // offer, including ICE restarts; the answerer only answers. So offers never collide (no
-// glare) and the rules can hold each member to its own field.
+// glare) and the rules can hold each member to its own kind of description.
 //
 // Signaling arrives from Firestore snapshots that do not wait for each other, so every
 // step that touches the connection's descriptions runs on one promise chain, in order.
