@@ -45,7 +45,10 @@ describeWithEmulators(['firestore', 'auth', 'functions'], "signaling through the
 		for (let i = 0; i < 3; i++) outbox.add(candidate(i));
 		await outbox.flush(); // gathering complete
 		await waitFor('the offer and its candidates at the partner', async () => seen.find((s) => s.candidates.length === 3));
-		// One snapshot carried both: the partner never saw the offer without its candidates.
+		// One write carried both (a document written once was last updated when it was created),
+		// so the partner never saw the offer without its candidates.
+		const stored = await adminDb().doc(`calls/${callId}/signals/${offerer.uid}`).get();
+		expect(stored.createTime && stored.updateTime?.isEqual(stored.createTime)).toBe(true);
 		expect(seen.map((s) => [s.description?.sdp, s.candidates.length])).toEqual([['v=0 offer', 3]]);
 
 		for (let i = 3; i < 10; i++) outbox.add(candidate(i));
