@@ -51,7 +51,25 @@ function newCall(role) {
 	});
 	window.__benchCall = call;
 	window.__benchPc = pc;
-	return { call, pc, opened };
+	return { call, pc, opened: withDeadline(opened, call) };
+}
+
+/**
+ * The codelab adds remote candidates as they arrive, even before the remote description;
+ * when all of them are lost that way the channel never opens. Give up as Tangent does (its
+ * CONNECT_TIMEOUT_MS), so the bench records a failed setup instead of waiting forever.
+ */
+const OPEN_DEADLINE_MS = 20_000;
+function withDeadline(opened, call) {
+	return Promise.race([
+		opened,
+		new Promise((_, reject) =>
+			setTimeout(
+				() => reject(new Error(`${call.role}: no data channel after ${OPEN_DEADLINE_MS} ms (${call.candidatesLost} of ${call.candidatesIn} remote candidates refused)`)),
+				OPEN_DEADLINE_MS
+			)
+		)
+	]);
 }
 
 /** Remote candidate documents, added as they arrive (codelab: no buffering, no catch). */
