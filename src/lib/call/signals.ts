@@ -33,7 +33,7 @@ function signalRef(db: Firestore, callId: string, uid: string) {
 	return doc(db, COLLECTIONS.calls, callId, COLLECTIONS.signals, uid);
 }
 
-export const SIGNAL_TIMING = {
+const SIGNAL_TIMING = {
 	/**
 	 * How long a new description waits for candidates to ride along. Host candidates come
 	 * within a few milliseconds; the partner can do nothing with a description alone
@@ -44,7 +44,7 @@ export const SIGNAL_TIMING = {
 	batchDelayMs: 80
 } as const;
 
-export function toCandidateRecord(c: RTCIceCandidateInit): IceCandidateRecord {
+function toCandidateRecord(c: RTCIceCandidateInit): IceCandidateRecord {
 	return {
 		candidate: c.candidate ?? '',
 		sdpMid: c.sdpMid ?? null,
