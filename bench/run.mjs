@@ -140,8 +140,8 @@ async function main() {
 				if (interrupted()) throw new Error('interrupted');
 				const warm = i < config.warmup;
 				const note = (l) => log(warm ? `${l} (warm-up, discarded)` : l);
-				const t = await runTangentText({ browser: env.browser, iterations: 1, opsFile, log: note });
-				const c = await runCodelab({ browser: env.browser, iterations: 1, harnessUrl: env.harness.url, log: note });
+				const t = await runTangentText({ browser: env.browser, iterations: 1, opsFile, log: note, firstNumber: i + 1 - config.warmup });
+				const c = await runCodelab({ browser: env.browser, iterations: 1, harnessUrl: env.harness.url, log: note, firstNumber: i + 1 - config.warmup });
 				if (!warm) {
 					text.push(t);
 					codelab.push(c);

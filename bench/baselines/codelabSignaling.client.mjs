@@ -40,7 +40,7 @@ const ready = (async () => {
 })();
 
 function newCall(role) {
-	const call = { role, tStart: now(), tOpen: null, candidatesOut: 0, candidatesIn: 0, candidatesLost: 0 };
+	const call = { role, tStart: now(), tOpen: null, candidatesOut: 0, candidatesIn: 0, candidatesLost: 0, steps: [] };
 	const pc = new RTCPeerConnection(configuration);
 	const channel = pc.createDataChannel('chat', { negotiated: true, id: 0, ordered: true });
 	const opened = new Promise((resolve) => {
@@ -51,25 +51,40 @@ function newCall(role) {
 	});
 	window.__benchCall = call;
 	window.__benchPc = pc;
-	return { call, pc, opened: withDeadline(opened, call) };
+	return { call, pc, opened };
 }
 
+/** Notes how far a setup got, so a failed one says where it stopped. */
+const step = (call, what) => call.steps.push(`${what} +${Math.round(now() - call.tStart)} ms`);
+
 /**
- * The codelab adds remote candidates as they arrive, even before the remote description;
- * when all of them are lost that way the channel never opens. Give up as Tangent does (its
- * CONNECT_TIMEOUT_MS), so the bench records a failed setup instead of waiting forever.
+ * The codelab adds remote candidates as they arrive, even before the remote description,
+ * and has no timeout anywhere: a lost write or candidate leaves it waiting forever. Give
+ * up as Tangent does (its CONNECT_TIMEOUT_MS), so the bench records a failed setup
+ * instead of hanging, and say how far it got.
  */
 const OPEN_DEADLINE_MS = 20_000;
-function withDeadline(opened, call) {
-	return Promise.race([
-		opened,
-		new Promise((_, reject) =>
-			setTimeout(
-				() => reject(new Error(`${call.role}: no data channel after ${OPEN_DEADLINE_MS} ms (${call.candidatesLost} of ${call.candidatesIn} remote candidates refused)`)),
-				OPEN_DEADLINE_MS
-			)
-		)
-	]);
+async function withDeadline(role, setup) {
+	let call = null;
+	let pc = null;
+	const started = setup((c, p) => {
+		call = c;
+		pc = p;
+	});
+	let timer;
+	const deadline = new Promise((_, reject) => {
+		timer = setTimeout(() => {
+			const state = pc ? `signaling ${pc.signalingState}, ICE ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}` : 'no peer connection';
+			const candidates = call ? `${call.candidatesOut} candidates sent, ${call.candidatesIn} received, ${call.candidatesLost} refused` : '';
+			const steps = call?.steps.join(', ') || 'none';
+			reject(new Error(`${role}: no data channel after ${OPEN_DEADLINE_MS} ms (${state}; ${candidates}; steps: ${steps})`));
+		}, OPEN_DEADLINE_MS);
+	});
+	try {
+		return await Promise.race([started, deadline]);
+	} finally {
+		clearTimeout(timer);
+	}
 }
 
 /** Remote candidate documents, added as they arrive (codelab: no buffering, no catch). */
@@ -87,56 +102,71 @@ function addRemoteCandidates(pc, call, candidates) {
 	});
 }
 
-async function createRoom(roomId) {
-	await ready;
-	const roomRef = doc(db, 'rooms', roomId);
-	const { call, pc, opened } = newCall('caller');
-	const callerCandidates = collection(roomRef, 'callerCandidates');
-	pc.addEventListener('icecandidate', (event) => {
-		if (!event.candidate) return;
-		call.candidatesOut++;
-		addDoc(callerCandidates, event.candidate.toJSON());
-	});
-	const offer = await pc.createOffer();
-	await pc.setLocalDescription(offer);
-	await setDoc(roomRef, { offer: { type: offer.type, sdp: offer.sdp } });
-	onSnapshot(roomRef, async (snapshot) => {
-		const data = snapshot.data();
-		if (!pc.currentRemoteDescription && data && data.answer) {
-			await pc.setRemoteDescription(new RTCSessionDescription(data.answer));
-		}
-	});
-	addRemoteCandidates(pc, call, collection(roomRef, 'calleeCandidates'));
-	await opened;
-	return call;
-}
-
-async function joinRoom(roomId) {
-	await ready;
-	const roomRef = doc(db, 'rooms', roomId);
-	const { call, pc, opened } = newCall('callee');
-	const roomSnapshot = await new Promise((resolve) => {
-		const stop = onSnapshot(roomRef, (snap) => {
-			if (snap.exists() && snap.data().offer) {
-				stop();
-				resolve(snap);
+const createRoom = (roomId) =>
+	withDeadline('caller', async (expose) => {
+		await ready;
+		const roomRef = doc(db, 'rooms', roomId);
+		const { call, pc, opened } = newCall('caller');
+		expose(call, pc);
+		const callerCandidates = collection(roomRef, 'callerCandidates');
+		pc.addEventListener('icecandidate', (event) => {
+			if (!event.candidate) return;
+			call.candidatesOut++;
+			addDoc(callerCandidates, event.candidate.toJSON());
+		});
+		const offer = await pc.createOffer();
+		await pc.setLocalDescription(offer);
+		step(call, 'offer made');
+		await setDoc(roomRef, { offer: { type: offer.type, sdp: offer.sdp } });
+		step(call, 'offer written');
+		onSnapshot(roomRef, async (snapshot) => {
+			const data = snapshot.data();
+			if (!pc.currentRemoteDescription && data && data.answer) {
+				step(call, 'answer seen');
+				await pc.setRemoteDescription(new RTCSessionDescription(data.answer));
 			}
 		});
+		addRemoteCandidates(pc, call, collection(roomRef, 'calleeCandidates'));
+		await opened;
+		return call;
 	});
-	const calleeCandidates = collection(roomRef, 'calleeCandidates');
-	pc.addEventListener('icecandidate', (event) => {
-		if (!event.candidate) return;
-		call.candidatesOut++;
-		addDoc(calleeCandidates, event.candidate.toJSON());
+
+const joinRoom = (roomId) =>
+	withDeadline('callee', async (expose) => {
+		await ready;
+		const roomRef = doc(db, 'rooms', roomId);
+		const { call, pc, opened } = newCall('callee');
+		expose(call, pc);
+		const roomSnapshot = await new Promise((resolve) => {
+			const stop = onSnapshot(
+				roomRef,
+				(snap) => {
+					step(call, `room seen (${snap.exists() ? 'exists' : 'missing'}${snap.metadata.fromCache ? ', from cache' : ''})`);
+					if (snap.exists() && snap.data().offer) {
+						stop();
+						resolve(snap);
+					}
+				},
+				(error) => step(call, `room listen failed: ${error.code}`) // the codelab has no error callback; recorded only
+			);
+		});
+		step(call, 'offer seen');
+		const calleeCandidates = collection(roomRef, 'calleeCandidates');
+		pc.addEventListener('icecandidate', (event) => {
+			if (!event.candidate) return;
+			call.candidatesOut++;
+			addDoc(calleeCandidates, event.candidate.toJSON());
+		});
+		const offer = roomSnapshot.data().offer;
+		await pc.setRemoteDescription(new RTCSessionDescription(offer));
+		const answer = await pc.createAnswer();
+		await pc.setLocalDescription(answer);
+		step(call, 'answer made');
+		await updateDoc(roomRef, { answer: { type: answer.type, sdp: answer.sdp } });
+		step(call, 'answer written');
+		addRemoteCandidates(pc, call, collection(roomRef, 'callerCandidates'));
+		await opened;
+		return call;
 	});
-	const offer = roomSnapshot.data().offer;
-	await pc.setRemoteDescription(new RTCSessionDescription(offer));
-	const answer = await pc.createAnswer();
-	await pc.setLocalDescription(answer);
-	await updateDoc(roomRef, { answer: { type: answer.type, sdp: answer.sdp } });
-	addRemoteCandidates(pc, call, collection(roomRef, 'callerCandidates'));
-	await opened;
-	return call;
-}
 
 window.codelab = { ready, createRoom, joinRoom };

@@ -122,7 +122,7 @@ function setupCost(pageTraffic, opsFile, from, to) {
  * Tangent in text mode: A waits, B presses Start → both matched → both connected; then a
  * fresh C waits and A presses Next → A and C connected. Fresh users every iteration.
  */
-export async function runTangentText({ browser, iterations, opsFile, log }) {
+export async function runTangentText({ browser, iterations, opsFile, log, firstNumber = 1 }) {
 	const samples = { startToMatched: [], matchedToOpen: [], nextToConnected: [], costs: [], failures: [], pageErrors: [] };
 	for (let i = 0; i < iterations; i++) {
 		const people = await Promise.all(['A', 'B', 'C'].map((n) => visitor(browser, n)));
@@ -147,12 +147,12 @@ export async function runTangentText({ browser, iterations, opsFile, log }) {
 			const [againA, openC] = await Promise.all([statusAt(a, STATUS.connected, next), statusAt(c, STATUS.connected, next)]);
 			samples.nextToConnected.push(Math.max(againA, openC) - next);
 			log?.(
-				`  text #${i + 1}: start→matched ${ms(matchedA - startB)}/${ms(matchedB - startB)}, matched→open ${ms(openA - matchedA)}/${ms(openB - matchedB)}, ` +
+				`  text #${firstNumber + i}: start→matched ${ms(matchedA - startB)}/${ms(matchedB - startB)}, matched→open ${ms(openA - matchedA)}/${ms(openB - matchedB)}, ` +
 					`next→connected ${ms(Math.max(againA, openC) - next)}, writes ${samples.costs.at(-1).writes}, reads ${samples.costs.at(-1).reads}`
 			);
 		} catch (error) {
 			samples.failures.push(String(error).split('\n')[0]);
-			log?.(`  text #${i + 1}: FAILED ${String(error).split('\n')[0]}`);
+			log?.(`  text #${firstNumber + i}: FAILED ${String(error).split('\n')[0]}`);
 		} finally {
 			for (const p of people) samples.pageErrors.push(...p.errors);
 			await Promise.all(people.map((p) => p.context.close().catch(() => {})));
@@ -222,19 +222,24 @@ export async function serveCodelabHarness(outDir) {
 }
 
 /** The codelab baseline: both pages told the room at once, like Tangent's "matched". */
-export async function runCodelab({ browser, iterations, harnessUrl, log }) {
+export async function runCodelab({ browser, iterations, harnessUrl, log, firstNumber = 1 }) {
 	const samples = { matchedToOpen: [], costs: [], candidates: [], failures: [], pageErrors: [] };
 	for (let i = 0; i < iterations; i++) {
 		const people = await Promise.all(['caller', 'callee'].map((n) => visitor(browser, n)));
 		const [a, b] = people;
 		try {
 			await Promise.all(people.map((p) => p.page.goto(harnessUrl)));
-			await Promise.all(people.map((p) => p.page.waitForFunction(() => window.codelab).then(() => p.page.evaluate(() => window.codelab.ready))));
+			// Sign-in, ICE servers and the warm-up write, before the clock starts; a page stuck there fails the iteration instead of hanging the run.
+			await Promise.all(people.map((p) => p.page.waitForFunction(() => window.codelab?.ready.then(() => true), null, { timeout: 20_000 })));
 			const roomId = `bench${Date.now()}${i}`;
-			const [ca, cb] = await Promise.all([
+			// Both sides settle (each gives up after its own deadline), so a failure names both states.
+			const settled = await Promise.allSettled([
 				a.page.evaluate((id) => window.codelab.createRoom(id), roomId),
 				b.page.evaluate((id) => window.codelab.joinRoom(id), roomId)
 			]);
+			const refused = settled.filter((s) => s.status === 'rejected').map((s) => String(s.reason?.message ?? s.reason).split('\n')[0].replace(/^page\.evaluate: Error: /, ''));
+			if (refused.length) throw new Error(refused.join(' | '));
+			const [ca, cb] = settled.map((s) => s.value);
 			samples.matchedToOpen.push(ca.tOpen - ca.tStart, cb.tOpen - cb.tStart);
 			samples.candidates.push({ caller: ca.candidatesOut, callee: cb.candidatesOut, lost: ca.candidatesLost + cb.candidatesLost });
 			await sleep(SETTLE_MS);
@@ -243,10 +248,10 @@ export async function runCodelab({ browser, iterations, harnessUrl, log }) {
 			const cost = setupCost(await Promise.all([trafficOf(a), trafficOf(b)]), null, from, to);
 			// The baseline's rules (bench/lib/emulators.mjs) only check sign-in: no lookups.
 			samples.costs.push({ ...cost, signalingWrites: cost.clientWrites, signalingReads: cost.clientReads, ruleLookups: 0 });
-			log?.(`  codelab #${i + 1}: matched→open ${ms(ca.tOpen - ca.tStart)}/${ms(cb.tOpen - cb.tStart)}, writes ${cost.writes}, reads ${cost.reads}`);
+			log?.(`  codelab #${firstNumber + i}: matched→open ${ms(ca.tOpen - ca.tStart)}/${ms(cb.tOpen - cb.tStart)}, writes ${cost.writes}, reads ${cost.reads}`);
 		} catch (error) {
 			samples.failures.push(String(error).split('\n')[0]);
-			log?.(`  codelab #${i + 1}: FAILED ${String(error).split('\n')[0]}`);
+			log?.(`  codelab #${firstNumber + i}: FAILED ${String(error).split('\n')[0]}`);
 		} finally {
 			for (const p of people) samples.pageErrors.push(...p.errors);
 			await Promise.all(people.map((p) => p.context.close().catch(() => {})));

@@ -135,6 +135,30 @@ function table(head, rows) {
 	return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+/**
+ * What the matches-per-second ratios mean, run by run: on the emulator Tangent's trigger
+ * runs one at a time, so where the queue keeps up the ratio says little; where the queue's
+ * transactions start losing to each other, the ratio measures that collapse, which varies
+ * from run to run.
+ */
+function matchmakingRatioNotes(runs) {
+	const notes = [];
+	for (const run of runs) {
+		const a = run.scenarios.tangent;
+		const b = run.scenarios['single-doc'];
+		if (!a || !b || a.error || b.error || !b.counters) continue;
+		const ratio = matchesPerSecond(a) / matchesPerSecond(b);
+		const perCommit = b.txCommitted ? b.counters.txAttempts / b.txCommitted : Infinity;
+		const queue = `the queue ran ${num(perCommit, 1)} transaction attempts per commit and left ${b.unmatched} of ${run.n} users unmatched at the deadline`;
+		if (ratio < 1.5) {
+			notes.push(`N=${run.n}: ${num(ratio, 2)}×. ${queue[0].toUpperCase()}${queue.slice(1)}; at this load it keeps up, while Tangent's rate is bounded by the emulator, which hands the matchmaker one trigger event at a time (at most ${a.logs?.maxConcurrentRuns ?? '?'} run in flight; deployed, each lobby write gets its own instance), not by its transactions (${a.logs?.transactionRetries ?? '?'} retries).`);
+		} else {
+			notes.push(`N=${run.n}: ${num(ratio, 2)}×, because ${queue}: every client's transaction reads and rewrites the one queue document, so they abort each other. The size of this ratio measures that collapse and varies from run to run; Tangent's own rate (${num(matchesPerSecond(a))}/s) is the steadier figure.`);
+		}
+	}
+	return notes;
+}
+
 export function markdown(r, targets) {
 	const out = [];
 	const m = r.meta;
@@ -316,6 +340,8 @@ export function markdown(r, targets) {
 		}
 	}
 	out.push(table(['Figure', 'Tangent', 'Baseline', 'Ratio'], ratios), '');
+	const reading = matchmakingRatioNotes(r.matchmaking ?? []);
+	if (reading.length) out.push(...reading.map((l) => `- ${l}`), '');
 
 	// 5
 	out.push('## 5. Front-end weight', '');
@@ -330,8 +356,8 @@ export function markdown(r, targets) {
 		);
 		out.push(
 			table(
-				['Chunk', 'Loaded for', 'Raw', 'Gzipped', 'Contains'],
-				w.files.map((f) => [f.file.replace('_app/immutable/', ''), f.phase, kb(f.raw), kb(f.gzip), f.contains.join(', ') || ''])
+				['Chunk', 'Loaded for', 'Raw', 'Gzipped', 'Video/audio UI or file sharing in it'],
+				w.files.map((f) => [f.file.replace('_app/immutable/', ''), f.phase, kb(f.raw), kb(f.gzip), f.contains.join(', ') || 'none'])
 			),
 			''
 		);
@@ -355,8 +381,8 @@ const METHOD = [
 	'**Parallel dispatch** (`bench/load/parallelMatcher.mjs`, diagnostic): the compiled `matchSeeker` run for each lobby write by the bench, up to 100 at once, on a named database no trigger watches — to see whether the emulator\'s one-at-a-time trigger delivery is what limits Tangent there.',
 	'**Browser timings** (`bench/browser/pageHooks.js`, injected before the app\'s scripts): the moment of each button click, and each change of the status line (`Looking for someone…`, `Connecting…` = matched, `Connected — say hi!` = data channel open), in epoch ms from `performance.timeOrigin + performance.now()`; the first frame of each new remote stream with `requestVideoFrameCallback`. Start → matched is from the second Start press (the first visitor already waiting) to each page showing "Connecting…".',
 	'**Firestore writes and reads per call setup**: in the browsers, the same hook reads the SDK\'s WebChannel traffic to the emulator (fetch and XHR): one write per `Write` in a Write-stream message, one read per document the server delivers on a Listen stream (`documentChange`). In the functions, the preload wraps the Admin SDK\'s RPC funnels: one write per `Write` in a commit, one read per document a query or get returns (a get of a missing document counts one), at least one per query. Window: first Start press → both connected + 1.5 s (trailing candidate batches), excluding the start page\'s online counter. Uncertainty: listens whose result is empty (a partner\'s signal document that does not exist yet) are not counted, though Firestore may bill one read for each ("listens started" shows how many there were); writes the SDK resends after a stream error would be counted twice (none expected on loopback); the security rules\' own document lookups are estimated, not measured (section 3).',
-	'**Codelab baseline** (`bench/baselines/codelabSignaling.client.mjs`): bundled with esbuild and served on 127.0.0.1 to the same Chromium; offer and answer on `rooms/{id}`, one `addDoc` per ICE candidate into `callerCandidates`/`calleeCandidates`, remote candidates added as their documents arrive, no cleanup. Both pages are told the room at the same moment (Tangent\'s "matched"), use the same negotiated data channel and the ICE servers from the app\'s `iceServers` callable. Rules for its collections (and the queue\'s) are added to the emulator for the run only; Tangent\'s own rules are unchanged. Tangent and codelab iterations alternate.',
-	'**Front-end weight** (`bench/weight.mjs`): files fetched by Chromium (Resource Timing) for the start page and through a connected text chat; gzip sizes from `build/` with node:zlib (level 6); KB = 1024 bytes. "Start page" = the HTML\'s modulepreloads and stylesheet, the route nodes fetched for `/` and their static imports (Vite manifest). "Contains" flags chunks holding video/audio UI or file-sharing code (by marker strings), which a text chat should not need.'
+	'**Codelab baseline** (`bench/baselines/codelabSignaling.client.mjs`): bundled with esbuild and served on 127.0.0.1 to the same Chromium; offer and answer on `rooms/{id}`, one `addDoc` per ICE candidate into `callerCandidates`/`calleeCandidates`, remote candidates added as their documents arrive, no cleanup. Both pages are told the room at the same moment (Tangent\'s "matched"), use the same negotiated data channel and the ICE servers from the app\'s `iceServers` callable. Rules for its collections (and the queue\'s) are added to the emulator for the run only; Tangent\'s own rules are unchanged. Tangent and codelab iterations alternate. The codelab has no timeout and never re-reads: when a listener misses the offer or the answer (the emulator can drop a write that races a listener\'s start, about 1 in 200 here: `node bench/diagnostics/listenRace.mjs`), it waits forever, so the bench gives up after 20 s, counts a failed setup and lists how far each side got. Tangent re-reads from the server when that would strand a user.',
+	'**Front-end weight** (`bench/weight.mjs`): files fetched by Chromium (Resource Timing) for the start page and through a connected text chat; gzip sizes from `build/` with node:zlib (level 6); KB = 1024 bytes. "Start page" = the HTML\'s modulepreloads and stylesheet, the route nodes fetched for `/` and their static imports (Vite manifest). The last column flags chunks holding video/audio UI or file-sharing code (by marker strings), which a text chat should not need.'
 ];
 
 function explain(r, targets) {
