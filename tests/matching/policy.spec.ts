@@ -3,7 +3,7 @@
 // and the online counter.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { endCall } from '$lib/call/callDoc';
-import { heartbeatLobby, type LobbyRequest } from '$lib/matching/lobby';
+import { heartbeatLobby, readLobbyEntry, type LobbyRequest } from '$lib/matching/lobby';
 import { parseCallDoc, type CallDoc } from '$shared/model';
 import { sweepStale, WAITING_ENTRY_TTL_MS } from '../../functions/src/maintenance/sweep';
 import { adminDb, clearFirestore, waitFor } from '../support/admin';
@@ -81,6 +81,18 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matching policy on th
 		const matched = await call;
 		expect([...matched.members].sort()).toEqual([cats!.uid, dogs!.uid].sort());
 		expect(matched.commonInterests).toEqual([]);
+	});
+
+	it('a matched page whose snapshot never came learns of its call: its heartbeat is refused, and a server read names the call', async () => {
+		const [first, second] = await people('first', 'second');
+		await join(first!);
+		const call = nextCall(second!);
+		await join(second!);
+		const { id: callId } = await call;
+
+		await expect(heartbeatLobby(first!.db, first!.uid, 0)).rejects.toMatchObject({ code: 'permission-denied' });
+		const entry = await readLobbyEntry(first!.db, first!.uid);
+		expect(entry).toMatchObject({ status: 'matched', callId, partner: second!.uid });
 	});
 
 	it('keeps modes and languages apart', async () => {

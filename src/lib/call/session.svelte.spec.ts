@@ -2,7 +2,7 @@
 // a join is refused, that the session refuses joins too close together itself, and how
 // the lobby entry starts a call and, later, brings its end.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LobbyEntry, SignalDoc } from '$shared/model';
+import { LOBBY_HEARTBEAT_MS, type LobbyEntry, type SignalDoc } from '$shared/model';
 import type { BanDoc } from '$shared/safety';
 import { USER_ERRORS } from '../errors';
 
@@ -14,6 +14,12 @@ const fake = vi.hoisted(() => ({
 	banReads: 0,
 	/** What the session passed to watchLobbyEntry: the server's side of our entry. */
 	onEntry: null as ((entry: LobbyEntry | null) => void) | null,
+	/** Set to make heartbeats fail with this error. */
+	heartbeatError: null as unknown,
+	heartbeats: 0,
+	/** Our entry as a fresh server read returns it, and how often it was read. */
+	entryOnServer: null as LobbyEntry | null,
+	entryReads: 0,
 	/** Calls ended through the call document (callId per endCall). */
 	ended: [] as string[],
 	/** Whose signals the session watches, per call. */
@@ -53,7 +59,14 @@ vi.mock('./backend', () => ({
 		if (fake.joinError) throw fake.joinError;
 	},
 	leaveLobby: async () => {},
-	heartbeatLobby: async () => {},
+	heartbeatLobby: async () => {
+		fake.heartbeats++;
+		if (fake.heartbeatError) throw fake.heartbeatError;
+	},
+	readLobbyEntry: async () => {
+		fake.entryReads++;
+		return fake.entryOnServer;
+	},
 	patienceAfter: () => 0,
 	watchLobbyEntry: (_db: unknown, _uid: string, onEntry: (entry: LobbyEntry | null) => void) => {
 		fake.onEntry = onEntry;
@@ -89,7 +102,21 @@ describe('ChatSession joining the lobby', () => {
 
 	beforeEach(() => {
 		vi.useFakeTimers({ now: Date.UTC(2030, 0, 1, 12), toFake: ['Date'] });
-		Object.assign(fake, { joins: 0, joinError: null, ban: null, banReads: 0, onEntry: null, ended: [], watchedSignals: [], onSignals: null, links: [] });
+		Object.assign(fake, {
+			joins: 0,
+			joinError: null,
+			ban: null,
+			banReads: 0,
+			onEntry: null,
+			heartbeatError: null,
+			heartbeats: 0,
+			entryOnServer: null,
+			entryReads: 0,
+			ended: [],
+			watchedSignals: [],
+			onSignals: null,
+			links: []
+		});
 		session = new ChatSession();
 		vi.spyOn(console, 'error').mockImplementation(() => {});
 	});
@@ -190,6 +217,27 @@ describe('ChatSession joining the lobby', () => {
 			expect(session.commonInterests).toEqual(['chess']);
 			fake.onSignals?.({ description: { type: 'answer', sdp: 'v=0 answer' }, candidates: [] });
 			expect(fake.links[0]?.descriptions).toEqual(['v=0 answer']);
+		});
+
+		it('matched but the snapshot never came: the refused heartbeat makes it ask the server, and the call starts', async () => {
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setInterval', 'clearInterval'] });
+			await session.start('text', { interests: ['chess'] });
+			await vi.advanceTimersByTimeAsync(LOBBY_HEARTBEAT_MS);
+			expect(fake.heartbeats).toBe(1);
+			expect(fake.entryReads).toBe(0); // an accepted heartbeat costs no read
+
+			// The matchmaker matched us; our listener missed it, so only the rules know.
+			fake.heartbeatError = refused;
+			fake.entryOnServer = matched;
+			await vi.advanceTimersByTimeAsync(LOBBY_HEARTBEAT_MS);
+			await vi.waitFor(() => expect(fake.links).toHaveLength(1));
+			expect(fake.entryReads).toBe(1);
+			expect(session.phase).toBe('connecting');
+			expect(fake.watchedSignals).toEqual([{ callId: 'call-1', partner: 'them' }]);
+
+			// The late snapshot changes nothing.
+			fake.onEntry?.(matched);
+			expect(fake.links).toHaveLength(1);
 		});
 
 		it('the entry marked left by the cleanup means the partner ended it: told so, and no second end', async () => {

@@ -405,11 +405,27 @@ export class ChatSession {
 			lastBeat = now;
 			patience = Math.max(patience, wanted);
 			backend.heartbeatLobby(client.db, uid, patience).catch((error: unknown) => {
-				// Refused when the matchmaker has just matched us: the snapshot brings the call.
-				console.warn('Lobby heartbeat not written', error);
+				if (codeOf(error) === 'permission-denied') this.#rereadLobbyEntry(backend, client, uid, generation);
+				else console.warn('Lobby heartbeat not written', error);
 			});
 		}, SEARCH_TICK_MS);
 		this.#searchStops.push(() => clearInterval(timer));
+	}
+
+	/**
+	 * Our heartbeat was refused, so the entry is no longer waiting: normally the matchmaker
+	 * has just matched us and the snapshot is on its way. But a listener can miss a write
+	 * that races its start (seen on the emulator: bench/diagnostics/listenRace.mjs), which
+	 * would leave us searching forever while the partner gives up. Ask the server once;
+	 * the entry handler ignores an entry it has already acted on.
+	 */
+	#rereadLobbyEntry(backend: Backend, client: Client, uid: string, generation: number): void {
+		backend
+			.readLobbyEntry(client.db, uid)
+			.then((entry) => {
+				if (generation === this.#generation && this.phase === 'searching') this.#onLobbyEntry(entry, generation);
+			})
+			.catch((error: unknown) => console.warn('Could not re-read our lobby entry', error));
 	}
 
 	async #loadRtcConfig(backend: Backend, client: Client): Promise<RTCConfiguration> {

@@ -2,6 +2,7 @@
 // matchmaker function answers by marking it matched with a call id.
 import {
 	doc,
+	getDocFromServer,
 	serverTimestamp,
 	setDoc,
 	updateDoc,
@@ -91,4 +92,9 @@ export function watchLobbyEntry(
 	onError: (error: Error) => void
 ): Unsubscribe {
 	return watchConfirmedDoc(lobbyEntryRef(db, uid), onEntry, onError);
+}
+
+/** A fresh read from the server, for when the listener may have missed a change. */
+export async function readLobbyEntry(db: Firestore, uid: string): Promise<LobbyEntry | null> {
+	return (await getDocFromServer(lobbyEntryRef(db, uid))).data() ?? null;
 }
