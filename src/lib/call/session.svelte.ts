@@ -416,7 +416,7 @@ export class ChatSession {
 	 * Our heartbeat was refused, so the entry is no longer waiting: normally the matchmaker
 	 * has just matched us and the snapshot is on its way. But a listener can miss a write
 	 * that races its start (seen on the emulator: bench/diagnostics/listenRace.mjs), which
-	 * would leave us searching forever while the partner gives up. Ask the server once;
+	 * would leave us searching forever while the partner gives up. Ask the server then;
 	 * the entry handler ignores an entry it has already acted on.
 	 */
 	#rereadLobbyEntry(backend: Backend, client: Client, uid: string, generation: number): void {
