@@ -64,27 +64,33 @@ const step = (call, what) => call.steps.push(`${what} +${Math.round(now() - call
  * instead of hanging, and say how far it got.
  */
 const OPEN_DEADLINE_MS = 20_000;
+/** Runs one side's setup on a new peer connection (once the page is ready), under the deadline. */
 async function withDeadline(role, setup) {
-	let call = null;
-	let pc = null;
-	const started = setup((c, p) => {
-		call = c;
-		pc = p;
-	});
+	await ready;
+	const { call, pc, opened } = newCall(role);
 	let timer;
 	const deadline = new Promise((_, reject) => {
 		timer = setTimeout(() => {
-			const state = pc ? `signaling ${pc.signalingState}, ICE ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}` : 'no peer connection';
-			const candidates = call ? `${call.candidatesOut} candidates sent, ${call.candidatesIn} received, ${call.candidatesLost} refused` : '';
-			const steps = call?.steps.join(', ') || 'none';
-			reject(new Error(`${role}: no data channel after ${OPEN_DEADLINE_MS} ms (${state}; ${candidates}; steps: ${steps})`));
+			const state = `signaling ${pc.signalingState}, ICE ${pc.iceConnectionState}, gathering ${pc.iceGatheringState}`;
+			const candidates = `${call.candidatesOut} candidates sent, ${call.candidatesIn} received, ${call.candidatesLost} refused`;
+			reject(new Error(`${role}: no data channel after ${OPEN_DEADLINE_MS} ms (${state}; ${candidates}; steps: ${call.steps.join(', ') || 'none'})`));
 		}, OPEN_DEADLINE_MS);
 	});
 	try {
-		return await Promise.race([started, deadline]);
+		await Promise.race([setup(call, pc, opened), deadline]);
+		return call;
 	} finally {
 		clearTimeout(timer);
 	}
+}
+
+/** Local candidates, one document each as they are gathered (codelab: not awaited). */
+function sendLocalCandidates(pc, call, candidates) {
+	pc.addEventListener('icecandidate', (event) => {
+		if (!event.candidate) return;
+		call.candidatesOut++;
+		addDoc(candidates, event.candidate.toJSON());
+	});
 }
 
 /** Remote candidate documents, added as they arrive (codelab: no buffering, no catch). */
@@ -103,17 +109,9 @@ function addRemoteCandidates(pc, call, candidates) {
 }
 
 const createRoom = (roomId) =>
-	withDeadline('caller', async (expose) => {
-		await ready;
+	withDeadline('caller', async (call, pc, opened) => {
 		const roomRef = doc(db, 'rooms', roomId);
-		const { call, pc, opened } = newCall('caller');
-		expose(call, pc);
-		const callerCandidates = collection(roomRef, 'callerCandidates');
-		pc.addEventListener('icecandidate', (event) => {
-			if (!event.candidate) return;
-			call.candidatesOut++;
-			addDoc(callerCandidates, event.candidate.toJSON());
-		});
+		sendLocalCandidates(pc, call, collection(roomRef, 'callerCandidates'));
 		const offer = await pc.createOffer();
 		await pc.setLocalDescription(offer);
 		step(call, 'offer made');
@@ -128,15 +126,11 @@ const createRoom = (roomId) =>
 		});
 		addRemoteCandidates(pc, call, collection(roomRef, 'calleeCandidates'));
 		await opened;
-		return call;
 	});
 
 const joinRoom = (roomId) =>
-	withDeadline('callee', async (expose) => {
-		await ready;
+	withDeadline('callee', async (call, pc, opened) => {
 		const roomRef = doc(db, 'rooms', roomId);
-		const { call, pc, opened } = newCall('callee');
-		expose(call, pc);
 		const roomSnapshot = await new Promise((resolve) => {
 			const stop = onSnapshot(
 				roomRef,
@@ -151,12 +145,7 @@ const joinRoom = (roomId) =>
 			);
 		});
 		step(call, 'offer seen');
-		const calleeCandidates = collection(roomRef, 'calleeCandidates');
-		pc.addEventListener('icecandidate', (event) => {
-			if (!event.candidate) return;
-			call.candidatesOut++;
-			addDoc(calleeCandidates, event.candidate.toJSON());
-		});
+		sendLocalCandidates(pc, call, collection(roomRef, 'calleeCandidates'));
 		const offer = roomSnapshot.data().offer;
 		await pc.setRemoteDescription(new RTCSessionDescription(offer));
 		const answer = await pc.createAnswer();
@@ -166,7 +155,6 @@ const joinRoom = (roomId) =>
 		step(call, 'answer written');
 		addRemoteCandidates(pc, call, collection(roomRef, 'callerCandidates'));
 		await opened;
-		return call;
 	});
 
 window.codelab = { ready, createRoom, joinRoom };
