@@ -8,3 +8,13 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 		})
 	]).finally(() => clearTimeout(timer));
 }
+
+/** True for the rejection withTimeout makes. */
+export function isTimeout(error: unknown): boolean {
+	return error instanceof DOMException && error.name === 'TimeoutError';
+}
+
+/** Resolves after `ms` (at once for zero or less). */
+export function sleep(ms: number): Promise<void> {
+	return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DocumentShapeError } from '$shared/model';
-import { bannedError, joinRefusedError, toUserFacingError, USER_ERRORS } from './errors';
+import { bannedError, toUserFacingError, USER_ERRORS } from './errors';
 
 describe('user-facing errors', () => {
 	it('explains refused writes, lost connections and failed sign-in in plain words', () => {
@@ -26,12 +26,5 @@ describe('user-facing errors', () => {
 		const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(until);
 		expect(error.message).toBe(`You can't start chats until ${when}, because several people reported you.`);
 		expect(when).toMatch(/15 Jan 2030/);
-	});
-
-	it('tells a refused lobby join apart: an active ban, or too soon', () => {
-		const now = Date.UTC(2030, 0, 1);
-		expect(joinRefusedError({ untilMs: now + 60_000 }, now).code).toBe('banned');
-		expect(joinRefusedError({ untilMs: now - 1 }, now)).toEqual({ code: 'too-fast', message: USER_ERRORS['too-fast'] });
-		expect(joinRefusedError(null, now).message).toMatch(/^Slow down/);
 	});
 });

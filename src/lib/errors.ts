@@ -1,5 +1,4 @@
 // Errors as users see them: a stable code and one plain sentence that says what to do.
-import { isBanActive, type BanDoc } from '$shared/safety';
 import type { UserFacingError } from './call/callState';
 
 export const USER_ERRORS = {
@@ -11,7 +10,6 @@ export const USER_ERRORS = {
 	'relay-unavailable':
 		"Hide my IP needs a relay server, and none is available right now. Turn Hide my IP off to connect directly, or try again later.",
 	'bad-data': 'Received something we could not understand. Press New chat to try again.',
-	'too-fast': 'Slow down: wait a moment before starting another chat, then press New chat.',
 	banned: "You can't start chats for now, because several people reported you.",
 	unknown: 'Something went wrong. Press New chat to try again.'
 } as const;
@@ -26,14 +24,6 @@ export function userError(code: UserErrorCode): UserFacingError {
 export function bannedError(untilMs: number, locale?: string): UserFacingError {
 	const until = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(untilMs);
 	return { code: 'banned', message: `You can't start chats until ${until}, because several people reported you.` };
-}
-
-/**
- * The rules refused a lobby join: because of an active ban (say until when), or because it
- * came too soon after the previous one (the only other refusal a working app meets).
- */
-export function joinRefusedError(ban: Pick<BanDoc, 'untilMs'> | null, nowMs: number): UserFacingError {
-	return ban && isBanActive(ban, nowMs) ? bannedError(ban.untilMs) : userError('too-fast');
 }
 
 /** Maps an SDK or browser error to what we tell the user (Firebase errors carry a `code`). */

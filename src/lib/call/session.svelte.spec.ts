@@ -3,13 +3,16 @@
 // the lobby entry starts a call and, later, brings its end.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOBBY_HEARTBEAT_MS, type LobbyEntry, type SignalDoc } from '$shared/model';
-import type { BanDoc } from '$shared/safety';
+import { SAFETY_LIMITS, type BanDoc } from '$shared/safety';
 import { USER_ERRORS } from '../errors';
 
 const fake = vi.hoisted(() => ({
 	joins: 0,
 	/** Set to make the next joins fail with this error. */
 	joinError: null as unknown,
+	/** Errors for the next joins, one each, before joinError applies. */
+	joinErrors: [] as unknown[],
+	leaves: 0,
 	ban: null as BanDoc | null,
 	banReads: 0,
 	/** What the session passed to watchLobbyEntry: the server's side of our entry. */
@@ -20,21 +23,22 @@ const fake = vi.hoisted(() => ({
 	/** Our entry as a fresh server read returns it, and how often it was read. */
 	entryOnServer: null as LobbyEntry | null,
 	entryReads: 0,
-	/** Calls ended through the call document (callId per endCall). */
+	/** Calls ended through the call document (callId per endCall), and through endCallIfActive. */
 	ended: [] as string[],
+	endedIfActive: [] as string[],
 	/** Whose signals the session watches, per call. */
 	watchedSignals: [] as { callId: string; partner: string }[],
 	onSignals: null as ((signals: SignalDoc) => void) | null,
 	/** Peer connections made: role, and the descriptions handed to them. */
-	links: [] as { role: string; descriptions: string[]; closed: boolean }[]
+	links: [] as { role: string; descriptions: string[]; closed: boolean; events: { message: (data: unknown) => void } }[]
 }));
 
 vi.mock('./peerLink', () => ({
 	PeerLink: class {
 		readonly pc = { remoteDescription: null };
-		readonly record: { role: string; descriptions: string[]; closed: boolean };
-		constructor(role: string) {
-			this.record = { role, descriptions: [], closed: false };
+		readonly record: { role: string; descriptions: string[]; closed: boolean; events: { message: (data: unknown) => void } };
+		constructor(role: string, _options: unknown, events: { message: (data: unknown) => void }) {
+			this.record = { role, descriptions: [], closed: false, events };
 			fake.links.push(this.record);
 		}
 		acceptDescription(d: { sdp: string }) {
@@ -56,9 +60,12 @@ vi.mock('./backend', () => ({
 	fetchIceServers: async () => ({ iceServers: [] }),
 	joinLobby: async () => {
 		fake.joins++;
-		if (fake.joinError) throw fake.joinError;
+		const error = fake.joinErrors.length > 0 ? fake.joinErrors.shift() : fake.joinError;
+		if (error) throw error;
 	},
-	leaveLobby: async () => {},
+	leaveLobby: async () => {
+		fake.leaves++;
+	},
 	heartbeatLobby: async () => {
 		fake.heartbeats++;
 		if (fake.heartbeatError) throw fake.heartbeatError;
@@ -90,6 +97,9 @@ vi.mock('./backend', () => ({
 	readPartnerSignals: async () => null,
 	endCall: async (_db: unknown, callId: string) => {
 		fake.ended.push(callId);
+	},
+	endCallIfActive: async (_db: unknown, callId: string) => {
+		fake.endedIfActive.push(callId);
 	}
 }));
 
@@ -105,6 +115,8 @@ describe('ChatSession joining the lobby', () => {
 		Object.assign(fake, {
 			joins: 0,
 			joinError: null,
+			joinErrors: [],
+			leaves: 0,
 			ban: null,
 			banReads: 0,
 			onEntry: null,
@@ -113,6 +125,7 @@ describe('ChatSession joining the lobby', () => {
 			entryOnServer: null,
 			entryReads: 0,
 			ended: [],
+			endedIfActive: [],
 			watchedSignals: [],
 			onSignals: null,
 			links: []
@@ -144,34 +157,86 @@ describe('ChatSession joining the lobby', () => {
 		expect(fake.banReads).toBe(1);
 	});
 
-	it('refused without an active ban: "Slow down"', async () => {
-		fake.joinError = refused;
-		fake.ban = { reason: 'reports', reporters: 3, createdAtMs: 0, untilMs: Date.now() - 1 };
-		await session.start('text');
-		expect(session.error).toEqual({ code: 'too-fast', message: USER_ERRORS['too-fast'] });
-	});
+	describe('a refused join is settled by reading, and pacing is a wait', () => {
+		beforeEach(() => {
+			vi.useFakeTimers({ now: Date.UTC(2030, 0, 1, 12), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+		});
+		const waitingAsAsked: LobbyEntry = { status: 'waiting', mode: 'text', interests: [], language: null, patience: 0, joinedAtMs: 0, heartbeatAtMs: 0 };
 
-	it('other failures are not read as a ban', async () => {
-		fake.joinError = { code: 'unavailable' };
-		await session.start('text');
-		expect(session.error?.code).toBe('unreachable');
-		expect(fake.banReads).toBe(0);
-	});
+		it('refused, but our entry is in line as we asked (the SDK re-sent a join that went through): we wait in line', async () => {
+			fake.joinErrors = [refused];
+			fake.entryOnServer = waitingAsAsked;
+			await session.start('text');
+			expect(session.phase).toBe('searching');
+			expect(session.error).toBeNull();
+			expect(fake.joins).toBe(1);
+			expect(fake.entryReads).toBe(1);
+		});
 
-	it('refuses a join within the rules\' interval of its previous one, without asking the server', async () => {
-		await session.start('text');
-		vi.advanceTimersByTime(100);
-		await session.next();
-		expect(session.error).toEqual({ code: 'too-fast', message: USER_ERRORS['too-fast'] });
-		expect(session.phase).toBe('ended');
-		expect(fake.joins).toBe(1);
+		it('refused, and the entry is not ours yet (the previous page joined a moment ago): waits the interval and joins', async () => {
+			fake.joinErrors = [refused];
+			fake.entryOnServer = { ...waitingAsAsked, status: 'left' };
+			const started = session.start('text');
+			await vi.advanceTimersByTimeAsync(0);
+			expect(fake.joins).toBe(1);
+			await vi.advanceTimersByTimeAsync(SAFETY_LIMITS.lobbyJoinMinIntervalMs + 100);
+			await started;
+			expect(fake.joins).toBe(2);
+			expect(session.phase).toBe('searching');
+			expect(session.error).toBeNull();
+		});
 
-		// A moment later, New chat works.
-		vi.advanceTimersByTime(300);
-		await session.next();
-		expect(session.phase).toBe('searching');
-		expect(session.error).toBeNull();
-		expect(fake.joins).toBe(2);
+		it('refused, and already matched into a new call: the call starts', async () => {
+			const matchedNew: LobbyEntry = { ...waitingAsAsked, status: 'matched', callId: 'call-9', matchedAtMs: 1, partner: 'them', role: 'answerer', commonInterests: [] };
+			fake.joinErrors = [refused];
+			fake.entryOnServer = matchedNew;
+			await session.start('text');
+			fake.onEntry?.(matchedNew);
+			await vi.waitFor(() => expect(fake.links).toHaveLength(1));
+			expect(fake.links[0]?.role).toBe('answerer');
+			expect(fake.joins).toBe(1);
+		});
+
+		it('refused every time without a ban: a plain refusal after three tries, never "slow down"', async () => {
+			fake.joinError = refused;
+			fake.ban = { reason: 'reports', reporters: 3, createdAtMs: 0, untilMs: Date.now() - 1 };
+			const started = session.start('text');
+			await vi.advanceTimersByTimeAsync(5_000);
+			await started;
+			expect(fake.joins).toBe(3);
+			expect(session.error).toEqual({ code: 'refused', message: USER_ERRORS.refused });
+		});
+
+		it('a join within the interval of the previous one waits for it instead of refusing', async () => {
+			await session.start('text');
+			await vi.advanceTimersByTimeAsync(100);
+			const next = session.next();
+			await vi.advanceTimersByTimeAsync(0);
+			expect(fake.joins).toBe(1);
+			expect(session.error).toBeNull();
+			await vi.advanceTimersByTimeAsync(SAFETY_LIMITS.lobbyJoinMinIntervalMs);
+			await next;
+			expect(fake.joins).toBe(2);
+			expect(session.phase).toBe('searching');
+		});
+
+		it('Stop while the join waits: nothing is written after the user left', async () => {
+			await session.start('text');
+			const next = session.next();
+			await vi.advanceTimersByTimeAsync(0);
+			await session.stop();
+			await vi.advanceTimersByTimeAsync(1_000);
+			await next;
+			expect(fake.joins).toBe(1);
+			expect(session.phase).toBe('idle');
+		});
+
+		it('a join that times out may still land: the leave is queued behind it', async () => {
+			fake.joinErrors = [new DOMException('No answer', 'TimeoutError')];
+			await session.start('text');
+			expect(session.error?.code).toBe('unreachable');
+			expect(fake.leaves).toBe(1);
+		});
 	});
 
 	it('taken out of the queue while waiting (a ban landed): says until when instead of waiting for nobody', async () => {
@@ -248,6 +313,17 @@ describe('ChatSession joining the lobby', () => {
 			expect(fake.links[0]?.closed).toBe(true);
 			await Promise.resolve();
 			expect(fake.ended).toEqual([]);
+			expect(fake.endedIfActive).toEqual([]);
+		});
+
+		it('the partner says goodbye: told so, and the end is written only if the partner has not (never a write the rules refuse)', async () => {
+			await matchedSession();
+			fake.links[0]?.events.message(JSON.stringify({ kind: 'bye' }));
+			expect(session.phase).toBe('ended');
+			expect(session.endReason).toBe('partner-left');
+			await Promise.resolve();
+			expect(fake.ended).toEqual([]);
+			expect(fake.endedIfActive).toEqual(['call-1']);
 		});
 
 		it('we press Next: our end goes to the call document, once', async () => {

@@ -3,10 +3,11 @@
 // `#teardownCall()` releases one call's worth, `#stopSearching()` the lobby's and
 // `#stopWatchingEntry()` the watch on our lobby entry (which outlives the search: it also
 // brings the end of the call), all idempotent.
-import { withTimeout } from '../async';
+import { isTimeout, sleep, withTimeout } from '../async';
 import {
 	LOBBY_HEARTBEAT_MS,
 	normalizeInterests,
+	normalizeLanguage,
 	type CallRole,
 	type ChatMode,
 	type LobbyEntry,
@@ -16,7 +17,7 @@ import { isBanActive, SAFETY_LIMITS, type ReportReason } from '$shared/safety';
 import { Inbox } from '../chat/inbox';
 import { SEND_LIMIT, TokenBucket } from '../chat/rateLimit';
 import { encodeWire, MAX_MESSAGE_CHARS, prepareText, type WireMessage } from '../chat/wire';
-import { joinRefusedError, toUserFacingError, userError } from '../errors';
+import { bannedError, toUserFacingError, userError } from '../errors';
 import type { Backend } from './backend';
 import {
 	initialCallState,
@@ -61,6 +62,13 @@ export interface StartOptions {
 	media?: MediaStream | null;
 }
 
+/**
+ * Joins at least this far apart, the rules' interval with a margin for the clocks: the
+ * rules measure from the server's joinedAt, we from the acknowledgement.
+ */
+const JOIN_SPACING_MS = SAFETY_LIMITS.lobbyJoinMinIntervalMs + 100;
+/** A join refused this often (neither a ban nor pacing) is a real refusal. */
+const JOIN_ATTEMPTS = 3;
 /** Give up on a call whose data channel has not opened by then. */
 const CONNECT_TIMEOUT_MS = 20_000;
 /** Re-read the partner's signals from the server if their description has not arrived by then. */
@@ -153,6 +161,8 @@ export class ChatSession {
 	#pageHideListening = false;
 	/** When this page last wrote a lobby join (the rules refuse joins closer than SAFETY_LIMITS allow). */
 	#lastJoinAt = Number.NEGATIVE_INFINITY;
+	/** A join was written since we last left: leaving must mark the entry left (never an entry that does not exist). */
+	#joinWritten = false;
 	readonly #sendLimit = new TokenBucket(SEND_LIMIT);
 
 	get phase(): Phase {
@@ -331,19 +341,7 @@ export class ChatSession {
 			// Credentials are fetched while we wait for a partner, not after.
 			this.#rtcConfig ??= this.#loadRtcConfig(backend, client);
 			this.#rtcConfig.catch(() => {}); // reported when a call needs it
-			const { interests, language } = this.#options;
-			// The rules refuse joins closer together than this; say so rather than be refused.
-			if (Date.now() - this.#lastJoinAt < SAFETY_LIMITS.lobbyJoinMinIntervalMs) throw userError('too-fast');
-			try {
-				await withTimeout(backend.joinLobby(client.db, user.uid, { mode: this.#mode, interests, language }), WRITE_TIMEOUT_MS);
-			} catch (error) {
-				throw await this.#whyJoinRefused(error, backend, client, user.uid);
-			} finally {
-				// The acknowledgement comes after the server stamped joinedAt, which the rules
-				// measure from; timing from the send would let a slow write's successor through
-				// here only to be refused there.
-				this.#lastJoinAt = Date.now();
-			}
+			if (!(await this.#joinLobby(backend, client, user.uid, generation))) return;
 			if (generation !== this.#generation) return;
 			this.#dispatch({ type: 'joined' });
 			// Watch only after the server has our fresh entry, so the first snapshot cannot be
@@ -368,22 +366,63 @@ export class ChatSession {
 		let error: UserFacingError = userError('refused');
 		try {
 			const ban = await withTimeout(backend.readOwnBan(client.db, this.#uid), WRITE_TIMEOUT_MS);
-			if (ban && isBanActive(ban, Date.now())) error = joinRefusedError(ban, Date.now());
+			if (ban && isBanActive(ban, Date.now())) error = bannedError(ban.untilMs);
 		} catch (banError) {
 			console.warn('Could not read why the lobby dropped us', banError);
 		}
 		this.#fail(error, generation);
 	}
 
-	/** A refused join: banned (until when), or too soon after the last one; other errors as they are. */
-	async #whyJoinRefused(error: unknown, backend: Backend, client: Client, uid: string): Promise<unknown> {
-		if (codeOf(error) !== 'permission-denied') return error;
-		try {
-			return joinRefusedError(await withTimeout(backend.readOwnBan(client.db, uid), WRITE_TIMEOUT_MS), Date.now());
-		} catch (banError) {
-			console.warn('Could not read why the lobby refused us', banError);
-			return error;
+	/**
+	 * Puts us in line; false if the user moved on meanwhile (nothing is written then). The
+	 * rules keep joins SAFETY_LIMITS.lobbyJoinMinIntervalMs apart, measured from the
+	 * server's joinedAt: that is a wait here, never an error, so a reload, a second tab or
+	 * a quick New chat simply waits it out. And a refused write is not always a refused
+	 * join: when the SDK's write stream resets, it re-sends writes whose acknowledgement it
+	 * lost, and the rules refuse the copy of a join that went through (and may already be
+	 * matched). So a refusal is settled by reading: an active ban is final; our entry in
+	 * line as we asked means we are in; otherwise the interval had not passed on the
+	 * server (a reload: the previous page joined) and we wait it out and try again.
+	 */
+	async #joinLobby(backend: Backend, client: Client, uid: string, generation: number): Promise<boolean> {
+		const request = { mode: this.#mode, interests: this.#options.interests ?? [], language: this.#options.language ?? null };
+		for (let attempt = 1; ; attempt++) {
+			await sleep(this.#lastJoinAt + JOIN_SPACING_MS - Date.now());
+			if (generation !== this.#generation) return false;
+			this.#joinWritten = true;
+			try {
+				await withTimeout(backend.joinLobby(client.db, uid, request), WRITE_TIMEOUT_MS);
+				return true;
+			} catch (error) {
+				if (codeOf(error) !== 'permission-denied') {
+					// Offline or slow: the write may still land later, so queue the leave behind it
+					// (writes land in order), or the entry would wait for someone with nobody watching.
+					if (isTimeout(error)) void backend.leaveLobby(client.db, uid).catch(() => {});
+					throw error;
+				}
+			} finally {
+				// The acknowledgement (or refusal) comes after the server stamped joinedAt.
+				this.#lastJoinAt = Date.now();
+			}
+			const ban = await withTimeout(backend.readOwnBan(client.db, uid), WRITE_TIMEOUT_MS);
+			if (ban && isBanActive(ban, Date.now())) throw bannedError(ban.untilMs);
+			const entry = await withTimeout(backend.readLobbyEntry(client.db, uid), WRITE_TIMEOUT_MS);
+			if (entry && this.#isOurJoin(entry, request)) return generation === this.#generation;
+			// A call of ours whose end never landed (the rules allow one active call per person): end it now.
+			if (entry?.status === 'matched' && this.#pastCalls.has(entry.callId)) await this.#markEnded(entry.callId, 'if-active');
+			if (attempt >= JOIN_ATTEMPTS) throw userError('refused');
 		}
+	}
+
+	/** The entry is the result of our join: in line as we asked, or already matched into a call new to us. */
+	#isOurJoin(entry: LobbyEntry, request: { mode: ChatMode; interests: string[]; language: string | null }): boolean {
+		if (entry.status === 'matched') return !this.#pastCalls.has(entry.callId);
+		return (
+			entry.status === 'waiting' &&
+			entry.mode === request.mode &&
+			entry.language === normalizeLanguage(request.language) &&
+			entry.interests.join('\n') === request.interests.join('\n')
+		);
 	}
 
 	/**
@@ -572,10 +611,15 @@ export class ChatSession {
 		const backend = this.#backend!;
 		const { db } = this.#client!;
 		const uid = this.#uid!;
-		const fail = (error: Error) => this.#fail(error, generation);
+		const current = () => (this.#call?.id === callId ? this.#call : null);
+		// Only while the call is ours: a signal write queued before it ended may still be
+		// refused afterwards, and must not turn "Stranger has left" into an error.
+		const fail = (error: Error) => {
+			if (current()) this.#fail(error, generation);
+			else console.warn(`[tangent] call ${callId}: after the end`, error);
+		};
 		const outbox = new backend.SignalOutbox(db, callId, uid, fail);
 		stops.push(() => outbox.close());
-		const current = () => (this.#call?.id === callId ? this.#call : null);
 		let localCandidates = 0;
 		const onLocalCandidate = (candidate: RTCIceCandidateInit | null) => {
 			if (candidate) {
@@ -718,7 +762,7 @@ export class ChatSession {
 		this.#teardownCall();
 		this.#stopWatchingEntry();
 		// Mark it ended for the partner too if they have not (a lost connection, say).
-		if (!call.ended) void this.#markEnded(call.id);
+		if (!call.ended) void this.#markEnded(call.id, 'if-active');
 	}
 
 	/** We leave (or report): say bye, end our call or leave the lobby, then release everything. */
@@ -730,8 +774,9 @@ export class ChatSession {
 		this.#teardownCall();
 		this.#stopSearching();
 		this.#stopWatchingEntry();
-		if (call && !call.ended) await this.#markEnded(call.id);
-		else if (searching && this.#client && this.#uid) {
+		if (call && !call.ended) await this.#markEnded(call.id, 'ours');
+		else if (searching && this.#joinWritten && this.#client && this.#uid) {
+			this.#joinWritten = false;
 			await this.#backend?.leaveLobby(this.#client.db, this.#uid).catch((error: unknown) => {
 				console.warn('Could not leave the lobby', error);
 			});
@@ -744,10 +789,15 @@ export class ChatSession {
 		void this.#leave();
 	};
 
-	async #markEnded(callId: string): Promise<void> {
+	/**
+	 * 'ours': we leave a call we know is active, in one plain write. 'if-active': the end
+	 * came from the partner or the network, and the partner has probably ended the document
+	 * already; writing blindly would be refused (see endCallIfActive for why that matters).
+	 */
+	async #markEnded(callId: string, how: 'ours' | 'if-active'): Promise<void> {
 		if (!this.#backend || !this.#client || !this.#uid) return;
-		await this.#backend.endCall(this.#client.db, callId, this.#uid).catch((error: unknown) => {
-			// Already ended by the partner (rules refuse a second end): nothing to do.
+		const end = how === 'ours' ? this.#backend.endCall : this.#backend.endCallIfActive;
+		await end(this.#client.db, callId, this.#uid).catch((error: unknown) => {
 			console.warn('Could not mark the call ended', error);
 		});
 	}
