@@ -2,7 +2,7 @@
 // modules write, what the partner sees, and what the cleanup function leaves behind when
 // a call ends.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { endCall } from '$lib/call/callDoc';
+import { endCall, endCallIfActive } from '$lib/call/callDoc';
 import { readPartnerSignals, SignalOutbox, watchPartnerSignals } from '$lib/call/signals';
 import { parseCallDoc, type LobbyEntry, type SignalDoc } from '$shared/model';
 import { watchLobbyEntry } from '$lib/matching/lobby';
@@ -127,5 +127,20 @@ describeWithEmulators(['firestore', 'auth', 'functions'], "signaling through the
 		// The slim record stays: who was in it and who ended it.
 		const left = parseCallDoc(`calls/${callId}`, (await db.doc(`calls/${callId}`).get()).data() ?? {});
 		expect(left).toMatchObject({ status: 'ended', endedBy: answerer.uid });
+	});
+
+	it('the partner ends a call that may already be over: written once if active, and never a refused write', async () => {
+		const { callId, offerer, answerer } = await matchedPair();
+		await endCallIfActive(answerer.db, callId, answerer.uid);
+		const db = adminDb();
+		expect(parseCallDoc(`calls/${callId}`, (await db.doc(`calls/${callId}`).get()).data() ?? {})).toMatchObject({
+			status: 'ended',
+			endedBy: answerer.uid
+		});
+		// The offerer's page learned of it from the network, not the document: nothing to write, nothing refused.
+		await expect(endCallIfActive(offerer.db, callId, offerer.uid)).resolves.toBeUndefined();
+		expect((await db.doc(`calls/${callId}`).get()).get('endedBy')).toBe(answerer.uid);
+		// A plain end of an ended call is what the rules refuse (and what the page no longer sends).
+		await expect(endCall(offerer.db, callId, offerer.uid)).rejects.toMatchObject({ code: 'permission-denied' });
 	});
 });
