@@ -149,7 +149,12 @@ test.describe('churn', () => {
 			expect(new Set(members).size).toBe(6);
 			expect(delivered).toBeGreaterThan(0);
 			for (const v of people) expect(v.errors).toEqual([]);
-			console.log(`churn: ${sent} messages sent, ${delivered} delivered to exactly one person, 0 to two`);
+			const count = (what: string) => log.filter((line) => line.includes(what)).length;
+			console.log(
+				`churn: ${count('presses Next')} Next, ${count('presses New chat')} New chat, ${count('presses Stop')} Stop, ` +
+					`${count('reloads')} reloads, ${count('closes the tab')} closed tabs; ` +
+					`${sent} messages sent, ${delivered} delivered to exactly one person, 0 to two`
+			);
 		} catch (error) {
 			console.log(`--- what happened (seed ${SEED}) ---\n${log.join('\n')}`);
 			throw error;
