@@ -1,9 +1,9 @@
 // FileShare against a fake Firebase: what lands in the chat, and what is written, uploaded
 // and cleaned up, for each way a file can go.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FILE_LIMITS, storagePathFor, type AllowedContentType } from '$shared/files';
+import { FILE_LIMITS, FILE_SERVER_PATIENCE_MS, storagePathFor, type AllowedContentType } from '$shared/files';
 import { UploadRateLimitedError, type SharedFile } from './fileDocs';
-import { FILE_SERVER_PATIENCE_MS, FileShare, type FileEntry, type FileLogEntry, type FileShareBackend, type UploadHandle } from './fileShare.svelte';
+import { FileShare, type FileEntry, type FileLogEntry, type FileShareBackend, type UploadHandle } from './fileShare.svelte';
 
 const CALL = 'call-1';
 const ME = 'me';

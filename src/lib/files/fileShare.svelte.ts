@@ -10,7 +10,7 @@
 import { withTimeout } from '../async';
 import type { FirebaseApp } from 'firebase/app';
 import type { Firestore } from 'firebase/firestore';
-import { checkFile, type AllowedContentType, type SharedFileUpdateWrite } from '$shared/files';
+import { checkFile, FILE_SERVER_PATIENCE_MS, type AllowedContentType, type SharedFileUpdateWrite } from '$shared/files';
 import { downloadFailure, FileServerSilentError, isCanceled, isUploadRateLimited, uploadErrorMessage } from './fileErrors';
 import type { FileAnnouncement, SharedFile } from './fileDocs';
 
@@ -112,14 +112,6 @@ export type FileLogEntry = FileEntry | FileNotice;
 
 /** Firestore writes the server has not confirmed by then mean we are offline. */
 const WRITE_TIMEOUT_MS = 10_000;
-
-/**
- * How long an upload may go without a sign of the file server (a first byte taken, or the
- * whole file stored) before the user is told it isn't answering. A refused or dropped
- * connection otherwise shows as 0 % for as long as the Storage SDK keeps retrying;
- * fileStorage.ts bounds those retries by the same time.
- */
-export const FILE_SERVER_PATIENCE_MS = 5_000;
 
 interface RunningUpload {
 	handle: UploadHandle | null;

@@ -13,8 +13,8 @@ import {
 	uploadBytesResumable,
 	type FirebaseStorage
 } from 'firebase/storage';
-import { FILE_LIMITS, type AllowedContentType } from '$shared/files';
-import { FILE_SERVER_PATIENCE_MS, type FileStore, type UploadHandle } from './fileShare.svelte';
+import { FILE_LIMITS, FILE_SERVER_PATIENCE_MS, type AllowedContentType } from '$shared/files';
+import type { FileStore, UploadHandle } from './fileShare.svelte';
 
 /**
  * The SDK retries a refused connection for 10 minutes by default (upload) or 2 (download); a
