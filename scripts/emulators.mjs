@@ -4,12 +4,17 @@
 //   node scripts/emulators.mjs start          build everything, serve the app, print its URL
 //   node scripts/emulators.mjs exec "<cmd>"   start the emulators, run <cmd> against them, stop
 //
-// Machines without internet cannot download firebase-tools' Firestore jar. When the
-// firebase cache lacks it and the Google Cloud CLI's emulator jar is installed, we point
-// firebase-tools at a manifest-only wrapper jar around the gcloud one (that jar has no
-// Main-Class, so `java -jar` on it fails). Users with internet get the normal download.
+// Machines without internet cannot download firebase-tools' Firestore jar nor its Storage
+// rules runtime. When the firebase cache lacks them and the Google Cloud CLI's Firestore
+// emulator jar is installed, we put in place:
+// - for Firestore, a manifest-only wrapper jar around the gcloud one (that jar has no
+//   Main-Class, so `java -jar` on it fails);
+// - for Storage, our rules-runtime adapter (scripts/storage-rules-runtime/), compiled here
+//   against the gcloud jar, whose Firebase rules engine makes every decision.
+// Users with internet (or a cached jar, or their own *_EMULATOR_BINARY_PATH) get the official ones.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -63,20 +68,79 @@ export function firestoreEmulatorEnv() {
 	return { FIRESTORE_EMULATOR_BINARY_PATH: wrapper };
 }
 
-/** The Storage emulator needs a rules-runtime jar that firebase-tools downloads on first use. */
-export function storageEmulatorAvailable() {
-	return existsSync(cachedJar('storage')) || Boolean(process.env.STORAGE_EMULATOR_BINARY_PATH);
+const STORAGE_RUNTIME_SOURCE = join(root, 'scripts', 'storage-rules-runtime');
+const STORAGE_RUNTIME_MAIN = 'tangent.storagerules.StorageRulesRuntime';
+
+function javaSources(dir) {
+	return readdirSync(dir, { withFileTypes: true, recursive: true })
+		.filter((entry) => entry.isFile() && entry.name.endsWith('.java'))
+		.map((entry) => join(entry.parentPath, entry.name))
+		.sort();
 }
 
-export function emulatorList() {
+/**
+ * Compiles the Storage rules-runtime adapter into .cache/, once per version of its source,
+ * and returns the runnable jar (Main-Class: the adapter, Class-Path: the gcloud jar).
+ * Throws with the reason when it cannot (no javac, a compile error).
+ */
+export function buildStorageRulesRuntime() {
+	const sources = javaSources(STORAGE_RUNTIME_SOURCE);
+	const hash = createHash('sha256');
+	for (const file of sources) hash.update(file.slice(STORAGE_RUNTIME_SOURCE.length)).update(readFileSync(file));
+	hash.update(GCLOUD_FIRESTORE_JAR);
+	const dir = join(root, '.cache', 'storage-rules-runtime', hash.digest('hex').slice(0, 12));
+	const jar = join(dir, 'storage-rules-runtime.jar');
+	if (existsSync(jar)) return jar;
+
+	const classes = join(dir, 'classes');
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(classes, { recursive: true });
+	console.log('[emulators] Compiling the Storage rules runtime adapter (first start only)…');
+	// -proc:none: the gcloud jar names an annotation processor it does not contain.
+	const compiled = spawnSync(
+		'javac',
+		['-proc:none', '-nowarn', '-encoding', 'UTF-8', '-cp', GCLOUD_FIRESTORE_JAR, '-d', classes, ...sources],
+		{ encoding: 'utf8' }
+	);
+	if (compiled.error) throw new Error(`javac could not run (${compiled.error.message}); install a JDK (openjdk-17-jdk-headless)`);
+	if (compiled.status !== 0) throw new Error(`javac failed:\n${compiled.stderr}`);
+	const manifest = join(dir, 'MANIFEST.MF');
+	writeFileSync(manifest, `Main-Class: ${STORAGE_RUNTIME_MAIN}\nClass-Path: file://${GCLOUD_FIRESTORE_JAR}\n`);
+	const packed = spawnSync('jar', ['cfm', jar, manifest, '-C', classes, '.'], { encoding: 'utf8' });
+	if (packed.status !== 0) {
+		rmSync(jar, { force: true });
+		throw new Error(`\`jar cfm\` failed:\n${packed.stderr}`);
+	}
+	return jar;
+}
+
+/**
+ * How the Storage emulator gets its rules runtime: `{ env }` for firebase-tools, or
+ * `{ unavailable: reason }` when there is none on this machine.
+ */
+export function storageEmulatorSetup() {
+	if (process.env.STORAGE_EMULATOR_BINARY_PATH || existsSync(cachedJar('storage'))) return { env: {} };
+	if (!existsSync(GCLOUD_FIRESTORE_JAR)) {
+		return {
+			unavailable:
+				`its rules runtime jar is not in ${firebaseCacheDir()} (it cannot be downloaded offline) and there ` +
+				`is no Google Cloud CLI Firestore emulator jar at ${GCLOUD_FIRESTORE_JAR} to build ours on. Run once ` +
+				'with internet (`npx firebase setup:emulators:storage`), or install google-cloud-cli-firestore-emulator.'
+		};
+	}
+	try {
+		const jar = buildStorageRulesRuntime();
+		console.log(`[emulators] Storage emulator: rules runtime adapter on the Google Cloud CLI jar, ${jar}`);
+		return { env: { STORAGE_EMULATOR_BINARY_PATH: jar } };
+	} catch (error) {
+		return { unavailable: `the rules runtime adapter could not be built: ${error instanceof Error ? error.message : error}` };
+	}
+}
+
+export function emulatorList(storage = storageEmulatorSetup()) {
 	const list = ['auth', 'firestore', 'functions', 'hosting'];
-	if (storageEmulatorAvailable()) list.push('storage');
-	else
-		console.warn(
-			'[emulators] Storage emulator skipped: its rules runtime jar is not in ' +
-				`${firebaseCacheDir()} and cannot be downloaded offline. Run once with internet ` +
-				'(`npx firebase setup:emulators:storage`) to enable it.'
-		);
+	if (storage.env) list.push('storage');
+	else console.warn(`[emulators] Storage emulator skipped: ${storage.unavailable}`);
 	return list;
 }
 
@@ -114,8 +178,9 @@ function firebase(args, env, { onLine } = {}) {
 
 function main() {
 	const [command, ...rest] = process.argv.slice(2);
-	const env = { ...firestoreEmulatorEnv(), TANGENT_STORAGE_EMULATOR: storageEmulatorAvailable() ? '1' : '' };
-	const only = ['--only', emulatorList().join(',')];
+	const storage = storageEmulatorSetup();
+	const env = { ...firestoreEmulatorEnv(), ...storage.env, TANGENT_STORAGE_EMULATOR: storage.env ? '1' : '' };
+	const only = ['--only', emulatorList(storage).join(',')];
 	if (command === 'start') {
 		if (!process.argv.includes('--no-build')) buildAll();
 		firebase(['emulators:start', ...only], env, {

@@ -2,14 +2,19 @@
 // Refusals are checked in the browser before anything leaves, so they need no Storage;
 // the upload and download need the Storage emulator and skip, saying why, without it.
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import { adminBucket, adminDb } from '../support/admin';
-import { expectStatus, start, strangersSuite, type Visitor } from './support';
+import { expectStatus, lines, say, start, strangersSuite, type Visitor } from './support';
 
 const storageRunning = Boolean(process.env.FIREBASE_STORAGE_EMULATOR_HOST);
 const STORAGE_SKIP_REASON =
-	'FIREBASE_STORAGE_EMULATOR_HOST is unset: the Storage emulator is not running (its jar is not cached; ' +
-	'run `npx firebase setup:emulators:storage` once with internet, then `npm test`).';
+	'FIREBASE_STORAGE_EMULATOR_HOST is unset: the Storage emulator is not running (no rules runtime: neither ' +
+	"firebase-tools' cached jar nor the Google Cloud CLI Firestore emulator jar our adapter runs on; see README)."
+// functions/ is CommonJS: the compiled shared module (npm run build:functions) gives the app's own bound.
+const { FILE_SERVER_PATIENCE_MS }: typeof import('$shared/files') = createRequire(import.meta.url)(
+	'../../functions/lib/shared/files.js'
+);
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -105,6 +110,43 @@ test.describe('file sharing', () => {
 			.poll(async () => (await adminDb().collectionGroup('files').get()).size, { timeout: 15_000 })
 			.toBe(0);
 		await expect.poll(storedObjects, { timeout: 15_000 }).toBe(0);
+
+		expect(a.errors).toEqual([]);
+		expect(b.errors).toEqual([]);
+	});
+
+	test('a file server that does not answer: the sender hears within 5 s, the chat goes on, and Try again sends the file', async ({
+		browser
+	}) => {
+		if (!storageRunning) console.warn(`\n⚠️  SKIPPED unanswered file server e2e: ${STORAGE_SKIP_REASON}\n`);
+		test.skip(!storageRunning, STORAGE_SKIP_REASON);
+		const [a, b] = await connectedPair((name) => visitor(browser, name));
+
+		// Every request to the file server goes unanswered, as behind a firewall that drops them.
+		const storageRequests = /\/v0\/b\//;
+		await a.page.route(storageRequests, () => {});
+		await pick(a.page, [{ name: 'dot.png', mimeType: 'image/png', buffer: PNG }]);
+		const mine = a.page.getByTestId('file-message');
+		await expect(mine).toHaveAttribute('data-status', 'uploading');
+		const shownAt = Date.now();
+		await expect(mine).toHaveAttribute('data-status', 'failed', { timeout: FILE_SERVER_PATIENCE_MS + 2_000 });
+		console.log(`[files] silent file server reported after ${Date.now() - shownAt} ms`);
+		await expect(mine.getByTestId('file-error')).toHaveText(
+			"Couldn't send dot.png: the file server isn't answering. Your chat is not affected; try again in a moment."
+		);
+
+		// The chat itself still works.
+		await say(a, 'still there?');
+		await expect(lines(b, 'stranger').last()).toHaveText('still there?');
+
+		// The file server answers again: Try again sends the file, and the stranger gets it.
+		await a.page.unroute(storageRequests);
+		await mine.getByTestId('file-retry').click();
+		await expect(mine).toHaveCount(1);
+		await expect(mine).toHaveAttribute('data-status', 'ready');
+		const theirs = b.page.locator('[data-testid="file-message"][data-from="stranger"]');
+		await expect(theirs).toHaveCount(1);
+		expect(await download(b.page, theirs)).toEqual({ name: 'dot.png', bytes: PNG });
 
 		expect(a.errors).toEqual([]);
 		expect(b.errors).toEqual([]);

@@ -34,8 +34,9 @@ export function describeWithEmulators(
 	const why =
 		`SKIPPED "${name}": the ${missing.join(', ')} emulator(s) are not running. ` +
 		(missing.includes('storage')
-			? 'The Storage emulator needs its rules-runtime jar, which firebase-tools downloads on first use ' +
-				'(run `npx firebase setup:emulators:storage` once with internet), then `npm test`.'
+			? 'The Storage emulator needs a rules runtime: firebase-tools\' own jar (downloaded on first use with ' +
+				'internet), or our adapter, which `npm test` builds on the Google Cloud CLI Firestore emulator jar ' +
+				'with a JDK (see README). Run the suite through `npm test`.'
 			: 'Run the suite through `npm test`, which starts the emulator suite.');
 	console.warn(`\n⚠️  ${why}\n`);
 	describe.skip(`${name} (${why})`, body);

@@ -16,6 +16,13 @@ export const FILE_LIMITS = {
 } as const;
 
 /**
+ * How long an upload may go without a sign of the file server (a first byte taken, or the
+ * whole file stored) before the sender is told it isn't answering; the app's Storage SDK
+ * retries are bounded by the same time.
+ */
+export const FILE_SERVER_PATIENCE_MS = 5_000;
+
+/**
  * What may be shared: files a browser shows or plays as data, never as a page or a
  * program. No HTML, SVG, scripts, archives or executables.
  */

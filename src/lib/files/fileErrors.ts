@@ -14,6 +14,11 @@ export function isCanceled(error: unknown): boolean {
 	return codeOf(error) === 'storage/canceled';
 }
 
+/**
+ * The server did not answer: the Storage SDK gave up retrying, a Firestore write timed out.
+ * The chat itself runs peer to peer and often still works, so these messages do not send the
+ * user off to check their connection.
+ */
 const UNREACHABLE = new Set(['storage/retry-limit-exceeded', 'unavailable', 'deadline-exceeded']);
 const REFUSED = new Set(['storage/unauthorized', 'storage/unauthenticated', 'permission-denied', 'unauthenticated']);
 
@@ -26,12 +31,23 @@ export function isUploadRateLimited(error: unknown): error is Error {
 	return error instanceof Error && error.name === 'UploadRateLimitedError';
 }
 
+/**
+ * The file server gave no sign of life (no byte taken, nothing stored) within
+ * FILE_SERVER_PATIENCE_MS of an upload's start.
+ */
+export class FileServerSilentError extends Error {
+	override name = 'FileServerSilentError';
+	constructor(ms: number) {
+		super(`The file server did not answer within ${ms} ms`);
+	}
+}
+
 export function uploadErrorMessage(error: unknown, name: string): string {
 	if (isUploadRateLimited(error)) return `Couldn't send ${name}. ${error.message}`;
 	const code = codeOf(error);
 	if (REFUSED.has(code)) return `Couldn't send ${name}: the server refused it (has the call ended?).`;
-	if (UNREACHABLE.has(code) || nameOf(error) === 'TimeoutError') {
-		return `Couldn't send ${name}: the file server can't be reached. Check your connection and try again.`;
+	if (error instanceof FileServerSilentError || UNREACHABLE.has(code) || nameOf(error) === 'TimeoutError') {
+		return `Couldn't send ${name}: the file server isn't answering. Your chat is not affected; try again in a moment.`;
 	}
 	if (code === 'storage/quota-exceeded') return `Couldn't send ${name}: file storage is full right now. Try again later.`;
 	return `Couldn't send ${name}. Please try again.`;
@@ -48,6 +64,8 @@ export function downloadFailure(error: unknown): DownloadFailure {
 	if (REFUSED.has(code) || code === 'storage/object-not-found') {
 		return { gone: true, message: 'This file is no longer available: shared files vanish when the call ends.' };
 	}
-	if (UNREACHABLE.has(code)) return { gone: false, message: "Couldn't download: the file server can't be reached. Try again." };
+	if (UNREACHABLE.has(code)) {
+		return { gone: false, message: "Couldn't download: the file server isn't answering. Try again in a moment." };
+	}
 	return { gone: false, message: "Couldn't download this file. Try again." };
 }

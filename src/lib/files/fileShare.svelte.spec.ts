@@ -1,7 +1,7 @@
 // FileShare against a fake Firebase: what lands in the chat, and what is written, uploaded
 // and cleaned up, for each way a file can go.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FILE_LIMITS, storagePathFor, type AllowedContentType } from '$shared/files';
+import { FILE_LIMITS, FILE_SERVER_PATIENCE_MS, storagePathFor, type AllowedContentType } from '$shared/files';
 import { UploadRateLimitedError, type SharedFile } from './fileDocs';
 import { FileShare, type FileEntry, type FileLogEntry, type FileShareBackend, type UploadHandle } from './fileShare.svelte';
 
@@ -191,12 +191,71 @@ describe('FileShare', () => {
 			expect(fb.state.removed).toEqual(['calls/call-1/me/f1']);
 		});
 
-		it('an unreachable file server is reported as such', async () => {
+		it('a file server that gave up retrying is reported without blaming the connection, and Try again sends it anew', async () => {
 			const sending = share.send(new File(['hello'], 'a.txt', { type: 'text/plain' }));
 			await settle();
 			fb.state.uploads[0]?.fail('storage/retry-limit-exceeded');
 			await sending;
-			expect(files(share)[0]?.error).toMatch(/can't be reached/);
+			expect(files(share)[0]).toMatchObject({
+				status: 'failed',
+				canRetry: true,
+				error: "Couldn't send a.txt: the file server isn't answering. Your chat is not affected; try again in a moment."
+			});
+
+			const again = share.retry('f1');
+			await settle();
+			expect(files(share).map((f) => [f.id, f.status])).toEqual([['f2', 'uploading']]);
+			expect(fb.state.uploads[1]?.path).toBe('calls/call-1/me/f2');
+			fb.state.uploads[1]?.finish();
+			await again;
+			expect(files(share)[0]).toMatchObject({ id: 'f2', status: 'ready', canRetry: false });
+		});
+
+		describe('a file server that does not answer', () => {
+			beforeEach(() => vi.useFakeTimers());
+			afterEach(() => vi.useRealTimers());
+
+			it(`is reported within ${FILE_SERVER_PATIENCE_MS / 1000} s of the upload's start, and the upload stopped`, async () => {
+				const sending = share.send(new File(['hello'], 'a.txt', { type: 'text/plain' }));
+				await vi.advanceTimersByTimeAsync(0);
+				const [upload] = fb.state.uploads;
+				expect(upload).toBeDefined();
+
+				await vi.advanceTimersByTimeAsync(FILE_SERVER_PATIENCE_MS - 1);
+				expect(files(share)[0]?.status).toBe('uploading');
+				await vi.advanceTimersByTimeAsync(1);
+				await sending;
+				expect(files(share)[0]).toMatchObject({
+					status: 'failed',
+					canRetry: true,
+					error: "Couldn't send a.txt: the file server isn't answering. Your chat is not affected; try again in a moment."
+				});
+				expect(upload?.canceled).toBe(true);
+				expect(fb.state.finished).toEqual([['f1', 'canceled']]);
+			});
+
+			it('is not suspected once it has taken bytes: a slow upload goes on', async () => {
+				const sending = share.send(new File(['hello'], 'a.txt', { type: 'text/plain' }));
+				await vi.advanceTimersByTimeAsync(0);
+				const [upload] = fb.state.uploads;
+				upload?.progress(1);
+				await vi.advanceTimersByTimeAsync(FILE_SERVER_PATIENCE_MS * 4);
+				expect(files(share)[0]?.status).toBe('uploading');
+				upload?.finish();
+				await sending;
+				expect(files(share)[0]?.status).toBe('ready');
+			});
+		});
+
+		it('once the call has ended a failed upload cannot be retried', async () => {
+			const sending = share.send(new File(['hello'], 'a.txt', { type: 'text/plain' }));
+			await settle();
+			fb.state.uploads[0]?.fail('storage/retry-limit-exceeded');
+			await sending;
+			share.end();
+			expect(files(share)[0]?.canRetry).toBe(false);
+			await share.retry('f1');
+			expect(fb.state.uploads).toHaveLength(1);
 		});
 
 		it('too many uploads: the limit and when to retry are that file\'s failure reason, and nothing is written', async () => {

@@ -10,8 +10,8 @@
 import { withTimeout } from '../async';
 import type { FirebaseApp } from 'firebase/app';
 import type { Firestore } from 'firebase/firestore';
-import { checkFile, type AllowedContentType, type SharedFileUpdateWrite } from '$shared/files';
-import { downloadFailure, isCanceled, isUploadRateLimited, uploadErrorMessage } from './fileErrors';
+import { checkFile, FILE_SERVER_PATIENCE_MS, type AllowedContentType, type SharedFileUpdateWrite } from '$shared/files';
+import { downloadFailure, FileServerSilentError, isCanceled, isUploadRateLimited, uploadErrorMessage } from './fileErrors';
 import type { FileAnnouncement, SharedFile } from './fileDocs';
 
 // -- what this class needs from Firebase (faked in its unit tests) ---------------------
@@ -94,6 +94,8 @@ export interface FileEntry {
 	loading: boolean;
 	/** Why the upload or the download failed, in words. */
 	error: string | null;
+	/** Our failed upload can be sent again (Try again), while the call is on. */
+	canRetry: boolean;
 	at: number;
 }
 
@@ -132,6 +134,8 @@ export class FileShare {
 	/** Storage paths of the stranger's files, by id. */
 	readonly #theirPaths = new Map<string, string>();
 	readonly #urls = new Set<string>();
+	/** Our failed uploads' files, by id, for Try again. */
+	readonly #failed = new Map<string, File>();
 	#ended = false;
 	#disposed = false;
 
@@ -193,6 +197,7 @@ export class FileShare {
 			url: this.#objectUrl(file),
 			loading: false,
 			error: null,
+			canRetry: false,
 			at: Date.now()
 		});
 		const upload: RunningUpload = { handle: null, canceled: false, finishing: false };
@@ -207,11 +212,16 @@ export class FileShare {
 			path = await withTimeout(announced, WRITE_TIMEOUT_MS);
 			const store = await this.#loadStore();
 			if (upload.canceled) throw new CanceledUpload();
-			upload.handle = store.upload(path, file, check.contentType);
-			upload.handle.onProgress((sent, total) => {
-				if (entry.status === 'uploading') entry.progress = total > 0 ? sent / total : 0;
+			const handle = store.upload(path, file, check.contentType);
+			upload.handle = handle;
+			await new Promise<void>((resolve, reject) => {
+				const silence = setTimeout(() => reject(new FileServerSilentError(FILE_SERVER_PATIENCE_MS)), FILE_SERVER_PATIENCE_MS);
+				handle.onProgress((sent, total) => {
+					if (sent > 0) clearTimeout(silence);
+					if (entry.status === 'uploading') entry.progress = total > 0 ? sent / total : 0;
+				});
+				handle.done.then(resolve, reject).finally(() => clearTimeout(silence));
 			});
-			await upload.handle.done;
 			if (upload.canceled) throw new CanceledUpload();
 			upload.finishing = true;
 			entry.progress = 1;
@@ -226,8 +236,12 @@ export class FileShare {
 					console.warn('Upload failed', error);
 					entry.status = 'failed';
 					entry.error = uploadErrorMessage(error, check.name);
+					entry.canRetry = !this.#ended;
+					this.#failed.set(id, file);
 				}
 			}
+			// The SDK would keep retrying a silent server in the background.
+			if (error instanceof FileServerSilentError) upload.handle?.cancel();
 			// A rate-limited announcement wrote nothing: there is nothing to abandon.
 			if (abandonDoc && !isUploadRateLimited(error)) await this.#abandon(docs, id, upload.handle ? path : null);
 		} finally {
@@ -243,6 +257,20 @@ export class FileShare {
 		upload.handle?.cancel();
 		const entry = this.#entry(id);
 		if (entry) entry.status = 'canceled';
+	}
+
+	/** Sends one of our failed uploads again: the failed line goes, a new upload starts. */
+	retry(id: string): Promise<void> {
+		const file = this.#failed.get(id);
+		const entry = this.#entry(id);
+		if (!file || entry?.status !== 'failed' || this.#ended) return Promise.resolve();
+		this.#failed.delete(id);
+		this.entries = this.entries.filter((e) => e.id !== id);
+		if (entry.url) {
+			URL.revokeObjectURL(entry.url);
+			this.#urls.delete(entry.url);
+		}
+		return this.send(file);
 	}
 
 	/**
@@ -269,6 +297,8 @@ export class FileShare {
 		this.#ended = true;
 		this.#stopWatching?.();
 		this.#stopWatching = null;
+		this.#failed.clear();
+		for (const entry of this.#files()) entry.canRetry = false;
 		for (const [id, upload] of this.#uploads) {
 			if (upload.finishing) continue;
 			upload.canceled = true;
@@ -329,6 +359,7 @@ export class FileShare {
 				url: null,
 				loading: false,
 				error: null,
+				canRetry: false,
 				at: Date.now()
 			});
 			if (isPicture(entry.contentType)) void this.load(entry.id);

@@ -13,11 +13,15 @@ import {
 	uploadBytesResumable,
 	type FirebaseStorage
 } from 'firebase/storage';
-import { FILE_LIMITS, type AllowedContentType } from '$shared/files';
+import { FILE_LIMITS, FILE_SERVER_PATIENCE_MS, type AllowedContentType } from '$shared/files';
 import type { FileStore, UploadHandle } from './fileShare.svelte';
 
-/** The SDK retries a dead connection for 10 minutes by default; a chat gives up sooner. */
-export const RETRY_LIMIT_MS = 30_000;
+/**
+ * The SDK retries a refused connection for 10 minutes by default (upload) or 2 (download); a
+ * chat tells the user within FILE_SERVER_PATIENCE_MS. A request under way is not cut short by
+ * this (the SDK only stops retrying), so a slow upload of a big file still finishes.
+ */
+const RETRY_LIMIT_MS = FILE_SERVER_PATIENCE_MS;
 /** The Storage emulator's port in firebase.json. */
 const EMULATOR_PORT = 9199;
 

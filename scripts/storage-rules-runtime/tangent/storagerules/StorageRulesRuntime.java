@@ -1,0 +1,244 @@
+package tangent.storagerules;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.firebase.rules.lang.CompileResult;
+import com.google.firebase.rules.lang.FirebaseRulesProtoCompiler;
+import com.google.firebase.rules.lang.common.FirebaseRulesLangOptions;
+import com.google.firebase.rules.partners.services.firebasestorage.FirebaseStorageCreateContextConverter;
+import com.google.firebase.rules.partners.services.firebasestorage.FirebaseStorageDeleteContextConverter;
+import com.google.firebase.rules.partners.services.firebasestorage.FirebaseStorageGetContextConverter;
+import com.google.firebase.rules.partners.services.firebasestorage.FirebaseStorageListContextConverter;
+import com.google.firebase.rules.partners.services.firebasestorage.FirebaseStorageUpdateContextConverter;
+import com.google.firebase.rules.runtime.common.EvaluationResult;
+import com.google.firebase.rules.runtime.evaluators.AuthRuleEvaluator.RuleContext;
+import com.google.firebase.rules.runtime.impl.DefaultEvaluator;
+import com.google.firebase.rules.runtime.v1.ExpressionValue;
+import com.google.firebase.rules.runtime.v1.RulesetAst;
+import com.google.firebase.rules.v1.File;
+import com.google.firebase.rules.v1.Issue;
+import com.google.firebase.rules.v1.Source;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.protobuf.util.JsonFormat;
+import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.LogManager;
+
+/**
+ * A Cloud Storage rules runtime for the Firebase Storage emulator, for machines that cannot download
+ * firebase-tools' own (cloud-storage-rules-runtime-*.jar). It speaks the same JSON-lines protocol on
+ * stdin/stdout (firebase-tools lib/emulator/storage/rules/runtime.js) and hands every decision to the
+ * Firebase rules engine inside the Google Cloud CLI's Firestore emulator jar:
+ *
+ * <ul>
+ *   <li>compiling: {@link FirebaseRulesProtoCompiler}, with cross-service rules allowed so
+ *       {@code firestore.get()} / {@code firestore.exists()} compile;
+ *   <li>the {@code firebase.storage} service (variables {@code request} and {@code resource}, the
+ *       functions {@code firestore.get}, {@code firestore.exists} and {@code debug}): Google's
+ *       FirebaseStorage*ContextConverter, fed by {@link StorageRequest};
+ *   <li>evaluating: {@link DefaultEvaluator}.
+ * </ul>
+ *
+ * What this class adds is plumbing: JSON in and out, and the round trip that asks firebase-tools for
+ * the Firestore documents a rule reads ({@link FirestoreReads}).
+ *
+ * <p>Protocol, one JSON object per line. In: {@code {id, action: "load_ruleset" | "verify", context}},
+ * and answers to our document requests, {@code {id, status: "ok" | "not_found", result}}. Out: {@code
+ * {id, status: "ok", result, errors, warnings}}, and document requests {@code {server_request_id,
+ * action: "fetch_firestore_document", context: {path}}}. firebase-tools waits for {@code id: -1}
+ * before its first request and drops any line whose status is not "ok", so failures are reported as
+ * status "ok" with {@code errors}, which it treats as a denial.
+ */
+public final class StorageRulesRuntime {
+  private final FirebaseRulesProtoCompiler compiler =
+      FirebaseRulesProtoCompiler.createStandalone(
+          FirebaseRulesLangOptions.builder().allowCrossServiceRules(true).build());
+  private final Map<String, DefaultEvaluator> rulesets = new ConcurrentHashMap<>();
+  private final Map<Integer, FirestoreReads> readsByRequest = new ConcurrentHashMap<>();
+  private final OutputStream out;
+
+  StorageRulesRuntime(OutputStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) throws IOException {
+    // The engine logs through java.util.logging to stderr, and firebase-tools reports every stderr
+    // line as "Unexpected rules runtime error".
+    LogManager.getLogManager().reset();
+    StorageRulesRuntime runtime =
+        new StorageRulesRuntime(new FileOutputStream(FileDescriptor.out));
+    runtime.send(reply(-1));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (!line.isBlank()) runtime.handle(line);
+    }
+    System.exit(0);
+  }
+
+  void handle(String line) {
+    int id = -1;
+    try {
+      JsonObject message = JsonParser.parseString(line).getAsJsonObject();
+      id = message.get("id").getAsInt();
+      if (!message.has("action")) {
+        answerDocumentRequest(id, message);
+        return;
+      }
+      String action = message.get("action").getAsString();
+      JsonObject context = message.getAsJsonObject("context");
+      switch (action) {
+        case "load_ruleset" -> loadRuleset(id, context);
+        case "verify" -> verify(id, context);
+        default -> send(failure(id, "Unknown action: " + action));
+      }
+    } catch (RuntimeException | IOException e) {
+      readsByRequest.remove(id);
+      send(failure(id, "Rules runtime could not handle the request: " + e));
+    }
+  }
+
+  private void loadRuleset(int id, JsonObject context) {
+    Source.Builder source = Source.newBuilder();
+    for (JsonElement file : context.getAsJsonObject("source").getAsJsonArray("files")) {
+      JsonObject f = file.getAsJsonObject();
+      source.addFiles(
+          File.newBuilder()
+              .setName(f.get("name").getAsString())
+              .setContent(f.get("content").getAsString()));
+    }
+    CompileResult compiled = compiler.compile(source);
+    JsonObject response = reply(id);
+    for (Issue issue : compiled.getIssues()) {
+      String text =
+          String.format(
+              "%s:%d:%d - %s",
+              issue.getSourcePosition().getFileName(),
+              issue.getSourcePosition().getLine(),
+              issue.getSourcePosition().getColumn(),
+              issue.getDescription());
+      response
+          .getAsJsonArray(issue.getSeverity() == Issue.Severity.ERROR ? "errors" : "warnings")
+          .add(text);
+    }
+    if (!compiled.hasCompilationError()) {
+      RulesetAst ast = compiled.getRulesetAst();
+      rulesets.put(context.get("rulesetName").getAsString(), new DefaultEvaluator(ast));
+      JsonObject result = new JsonObject();
+      result.addProperty("rulesVersion", ast.getVersion() == RulesetAst.Version.VERSION_2 ? 2 : 1);
+      response.add("result", result);
+    } else if (response.getAsJsonArray("errors").isEmpty()) {
+      response.getAsJsonArray("errors").add("The rules did not compile.");
+    }
+    send(response);
+  }
+
+  private void verify(int id, JsonObject context) throws IOException {
+    DefaultEvaluator evaluator = rulesets.get(context.get("rulesetName").getAsString());
+    if (evaluator == null) {
+      send(failure(id, "No ruleset loaded under " + context.get("rulesetName")));
+      return;
+    }
+    JsonObject variables = context.getAsJsonObject("variables");
+    FirestoreReads reads = new FirestoreReads(id, this::send);
+    readsByRequest.put(id, reads);
+    StorageRequest request =
+        new StorageRequest(
+            context.get("path").getAsString(),
+            expressionValue(variables.get("request")).getMapValue(),
+            expressionValue(variables.get("resource")),
+            reads);
+    String method = context.get("method").getAsString();
+    RuleContext ruleContext =
+        switch (method) {
+          case "get" -> FirebaseStorageGetContextConverter.convert(request);
+          case "list" -> FirebaseStorageListContextConverter.convert(request);
+          case "create" -> FirebaseStorageCreateContextConverter.convert(request);
+          case "update" -> FirebaseStorageUpdateContextConverter.convert(request);
+          case "delete" -> FirebaseStorageDeleteContextConverter.convert(request);
+          default -> throw new IllegalArgumentException("Unknown method: " + method);
+        };
+    ListenableFuture<EvaluationResult> evaluation = evaluator.evaluate(ruleContext);
+    Futures.addCallback(
+        evaluation,
+        new FutureCallback<EvaluationResult>() {
+          @Override
+          public void onSuccess(EvaluationResult result) {
+            readsByRequest.remove(id);
+            JsonObject response = reply(id);
+            JsonObject permit = new JsonObject();
+            permit.addProperty("permit", result.permit());
+            response.add("result", permit);
+            send(response);
+          }
+
+          @Override
+          public void onFailure(Throwable error) {
+            readsByRequest.remove(id);
+            send(failure(id, "Rules evaluation failed: " + error.getMessage()));
+          }
+        },
+        MoreExecutors.directExecutor());
+  }
+
+  private void answerDocumentRequest(int id, JsonObject message) {
+    FirestoreReads reads = readsByRequest.get(id);
+    if (reads == null) {
+      System.err.println("Document for a request that is no longer waiting: " + id);
+      return;
+    }
+    reads.answer(message);
+  }
+
+  /** firebase-tools sends rules values as proto3 JSON of ExpressionValue (snake_case names). */
+  private static ExpressionValue expressionValue(JsonElement json) throws IOException {
+    if (json == null || json.isJsonNull()) return ExpressionValues.NULL;
+    ExpressionValue.Builder value = ExpressionValue.newBuilder();
+    JsonFormat.parser().merge(json.toString(), value);
+    return value.build();
+  }
+
+  static JsonObject reply(int id) {
+    JsonObject response = new JsonObject();
+    response.addProperty("id", id);
+    response.addProperty("status", "ok");
+    response.add("warnings", new JsonArray());
+    response.add("errors", new JsonArray());
+    return response;
+  }
+
+  private static JsonObject failure(int id, String error) {
+    JsonObject response = reply(id);
+    response.getAsJsonArray("errors").add(error);
+    return response;
+  }
+
+  /**
+   * One line per write and flush: firebase-tools 14.18 parses each stdout chunk it receives as one
+   * JSON document.
+   */
+  void send(JsonObject message) {
+    byte[] line = (message + "\n").getBytes(StandardCharsets.UTF_8);
+    synchronized (out) {
+      try {
+        out.write(line);
+        out.flush();
+      } catch (IOException e) {
+        // firebase-tools has gone; nobody is left to answer.
+        System.exit(1);
+      }
+    }
+  }
+}
