@@ -6,11 +6,12 @@
 import type { Auth, UserRecord } from 'firebase-admin/auth';
 import type { Firestore } from 'firebase-admin/firestore';
 import { COLLECTIONS } from '../shared/model';
+import { RETENTION_MS } from '../shared/retention';
 import { SAFETY_COLLECTIONS } from '../shared/safety';
 import type { CallFileStore } from '../storage';
 
 /** Thirty days, as Identity Platform's own automatic clean-up of anonymous users. */
-export const ABANDONED_AFTER_MS = 30 * 24 * 60 * 60_000;
+export const ABANDONED_AFTER_MS = RETENTION_MS.idleAccounts;
 
 /** What isAbandoned needs of an Auth user record. */
 export interface AccountActivity {

@@ -4,6 +4,7 @@
 // lobby entries (policy.isAlive); this keeps them from piling up.
 import { FieldValue, Timestamp, type Firestore, type Query } from 'firebase-admin/firestore';
 import { COLLECTIONS, type CallEndWrite } from '../shared/model';
+import { RETENTION_MS } from '../shared/retention';
 import { SAFETY_COLLECTIONS } from '../shared/safety';
 import type { CallFileStore } from '../storage';
 
@@ -12,13 +13,13 @@ export const WAITING_ENTRY_TTL_MS = 60_000;
 /** Calls end after this long at most (both pages vanished without a word). */
 export const MAX_CALL_MS = 6 * 60 * 60_000;
 /** Slim records of ended calls (for reports and "don't rematch") are kept this long. */
-export const ENDED_CALL_RETENTION_MS = 7 * 24 * 60 * 60_000;
+export const ENDED_CALL_RETENTION_MS = RETENTION_MS.endedCalls;
 /**
  * Shared files are deleted when their call ends (callCleanup); any still in Storage after
  * this long (a cleanup that failed) are deleted by the sweep. Calls end after MAX_CALL_MS,
  * so no live call has files this old.
  */
-export const MAX_FILE_AGE_MS = 24 * 60 * 60_000;
+export const MAX_FILE_AGE_MS = RETENTION_MS.sharedFilesBackstop;
 /** Every shared file lives under this prefix (storagePathFor in shared/files.ts). */
 export const SHARED_FILES_PREFIX = 'calls/';
 
@@ -26,7 +27,7 @@ export const SHARED_FILES_PREFIX = 'calls/';
 export const LEFT_ENTRY_TTL_MS = 60_000;
 
 /** Reports are kept this long for moderators, then deleted (the terms page says so). */
-export const REPORT_RETENTION_MS = 30 * 24 * 60 * 60_000;
+export const REPORT_RETENTION_MS = RETENTION_MS.reports;
 
 export interface SweepReport {
 	staleWaiting: number;
