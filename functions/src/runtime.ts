@@ -14,18 +14,18 @@
 //
 // Warm instances: only the matchmaker is worth one (MATCHMAKER_MIN_INSTANCES, 0 by
 // default). Its cold start (loading firebase-admin, about 1-3 s) lands on the first match
-// after an idle spell, while both people wait. One 256 MiB instance with 1 vCPU kept idle
-// costs about $8 a month at tier-1 list prices before the free tier (0.25 GiB × 2.59 M s ×
-// $0.0000025 + 1 vCPU × 2.59 M s × $0.0000025 idle); `npm run deploy:check` prints the
-// figure firebase-tools computes. A non-interactive deploy that raises the minimum bill
-// stops unless run with `--force`.
+// after an idle spell, while both people wait. One idle 256 MiB, 1 vCPU instance costs
+// about $8 a month at tier-1 list prices (0.25 GiB × 2.59 M s × $0.0000025 + 1 vCPU ×
+// 2.59 M s × $0.0000025 idle), about $3 after the free tier: the figure firebase-tools
+// computes, which `npm run deploy:check` prints. A non-interactive deploy that raises
+// the minimum bill stops unless run with `--force`.
 import { defineInt } from 'firebase-functions/params';
 import type { GlobalOptions } from 'firebase-functions/v2/options';
 import { FUNCTIONS_REGION } from './shared/region';
 
 const matchmakerMinInstances = defineInt('MATCHMAKER_MIN_INSTANCES', {
 	default: 0,
-	description: 'Warm matchmaker instances (0: none; 1 saves the first match after an idle spell a cold start, about $8/month)'
+	description: 'Warm matchmaker instances (0: none; 1 spares the first match after an idle spell a cold start, about $3-8 a month)'
 });
 
 /** The sweep's timeout; it stops starting new batches SWEEP_BUDGET_MS in. */
