@@ -10,9 +10,9 @@
 // rules compiler (Java), and checks Hosting headers with the Hosting emulator's matcher.
 // Exits 1 when anything would fail; "skip" lines are checks to make by hand.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -33,10 +33,10 @@ import {
 } from './checks.mjs';
 import { parseArgs } from './cors.mjs';
 import { manualSteps } from './manualSteps.mjs';
+import { compileRules } from './rulesCompiler.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
-const GCLOUD_FIRESTORE_JAR = '/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar';
 
 /** @param {string} path */
 const readJson = (path) => JSON.parse(readFileSync(join(root, path), 'utf8'));
@@ -83,47 +83,6 @@ function loadEnv(projectId) {
 	return { env, files };
 }
 
-function firestoreJar() {
-	const info = require('firebase-tools/lib/emulator/downloadableEmulatorInfo.json');
-	const cache = process.env.FIREBASE_EMULATORS_PATH || join(homedir(), '.cache', 'firebase', 'emulators');
-	const cached = join(cache, info.firestore.downloadPathRelativeToCacheDir);
-	if (existsSync(cached)) return cached;
-	if (existsSync(GCLOUD_FIRESTORE_JAR)) return GCLOUD_FIRESTORE_JAR;
-	return null;
-}
-
-/**
- * Compiles the rules files with the emulator jar's compiler; a skip with the reason where
- * Java or the jar is missing.
- * @param {string[]} files
- * @returns {Record<string, { ok: boolean, issues: string[] } | { skipped: string }>}
- */
-function compileRules(files) {
-	const jar = firestoreJar();
-	const skipAll = (/** @type {string} */ why) => Object.fromEntries(files.map((f) => [f, { skipped: why }]));
-	if (!jar) return skipAll('no Firestore emulator jar (run `npx firebase setup:emulators:firestore` once with internet).');
-	const classes = join(root, '.cache', 'deploy', 'rules-check');
-	mkdirSync(classes, { recursive: true });
-	const source = join(root, 'scripts', 'deploy', 'RulesCheck.java');
-	const compiled = join(classes, 'RulesCheck.class');
-	if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(source).mtimeMs) {
-		const javac = spawnSync('javac', ['-proc:none', '-cp', jar, '-d', classes, source], { encoding: 'utf8' });
-		if (javac.error) return skipAll('no Java compiler (javac) on this machine.');
-		if (javac.status !== 0) return skipAll(`RulesCheck.java does not compile against ${jar}: ${javac.stderr}`);
-	}
-	const run = spawnSync('java', ['-cp', `${jar}:${classes}`, 'RulesCheck', ...files], { cwd: root, encoding: 'utf8' });
-	if (run.error) return skipAll('no Java runtime on this machine.');
-	/** @type {Record<string, { ok: boolean, issues: string[] }>} */
-	const results = {};
-	for (const file of files) {
-		const lines = run.stdout.split('\n').filter((l) => l.startsWith(`${file}:`) || l.startsWith(`${file} `));
-		const ok = lines.includes(`${file} OK`);
-		if (!ok && !lines.includes(`${file} FAILED`)) return skipAll(`the rules compiler did not run: ${run.stderr.trim().split('\n')[0]}`);
-		results[file] = { ok, issues: lines.filter((l) => l.startsWith(`${file}:`)) };
-	}
-	return results;
-}
-
 function validateIndexes(/** @type {unknown} */ spec) {
 	const { FirestoreApi } = require('firebase-tools/lib/firestore/api');
 	const api = new FirestoreApi();
@@ -143,7 +102,7 @@ function main() {
 	const { env, files } = loadEnv(projectId);
 	const storageRules = readFileSync(join(root, firebaseJson.storage.rules), 'utf8');
 	const rules = [firebaseJson.firestore.rules, firebaseJson.storage.rules];
-	const compiled = compileRules(rules);
+	const compiled = compileRules(root, rules);
 	const { configMatcher } = require('superstatic/lib/utils/patterns');
 	const slasher = require('glob-slasher');
 
