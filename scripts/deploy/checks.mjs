@@ -262,8 +262,15 @@ export function checkIndexes(indexes, validate) {
 	} catch (error) {
 		return [finding('indexes', 'fail', `firestore.indexes.json: ${error instanceof Error ? error.message : String(error)}`)];
 	}
-	const count = typeof indexes === 'object' && indexes && 'indexes' in indexes && Array.isArray(indexes.indexes) ? indexes.indexes.length : 0;
-	return [finding('indexes', 'pass', `firestore.indexes.json is valid (${count} composite indexes; firebase-tools' own validation).`)];
+	const spec = /** @type {{ indexes?: unknown[], fieldOverrides?: { collectionGroup: string, fieldPath: string, ttl?: boolean }[] }} */ (indexes);
+	const ttl = (spec.fieldOverrides ?? []).filter((f) => f.ttl).map((f) => `${f.collectionGroup}.${f.fieldPath}`);
+	return [
+		finding(
+			'indexes',
+			'pass',
+			`firestore.indexes.json is valid (${spec.indexes?.length ?? 0} composite indexes; TTL on ${ttl.join(', ') || 'nothing'}; firebase-tools' own validation).`
+		)
+	];
 }
 
 /**

@@ -199,7 +199,11 @@ describe('rules, indexes, Hosting', () => {
 		const { FirestoreApi } = require('firebase-tools/lib/firestore/api');
 		const api = new FirestoreApi();
 		const validate = (spec: unknown) => api.validateSpec(api.upgradeOldSpec(spec));
-		expect(statuses(checkIndexes(repoJson('firestore.indexes.json'), validate))).toEqual(['pass']);
+		const ours = checkIndexes(repoJson('firestore.indexes.json'), validate);
+		expect(statuses(ours)).toEqual(['pass']);
+		expect(ours[0]?.message).toMatch(/TTL on reports\.expireAt/);
+		const badTtl = { indexes: [], fieldOverrides: [{ collectionGroup: 'reports', fieldPath: 'expireAt', ttl: 'yes', indexes: [] }] };
+		expect(failures(checkIndexes(badTtl, validate))).toEqual([expect.stringMatching(/ttl/)]);
 		const broken = { indexes: [{ collectionGroup: 'lobby', queryScope: 'COLLECTION', fields: [{ fieldPath: 'status', order: 'UP' }] }] };
 		expect(failures(checkIndexes(broken, validate))).toEqual([expect.stringMatching(/order.*UP|UP.*order/)]);
 		const noFields = { indexes: [{ collectionGroup: 'lobby', queryScope: 'COLLECTION' }] };
