@@ -33,9 +33,9 @@ export function manualSteps({ projectId, region, secrets, crossServiceRules }) {
 			`Storage service agent may read Firestore from storage.rules (a --non-interactive deploy never grants it): \`gcloud projects add-iam-policy-binding ${projectId} --member=serviceAccount:service-$(gcloud projects describe ${projectId} --format='value(projectNumber)')@gcp-sa-firebasestorage.iam.gserviceaccount.com --role=roles/firebaserules.firestoreServiceAgent\`.`
 		);
 	steps.push(
-		`Container image clean-up policy (a non-interactive deploy exits non-zero without one): \`npx firebase functions:artifacts:setpolicy --location ${region} --days 1 ${p}\`.`,
 		`TURN server reachable: 3478 UDP and TCP, 5349 TLS (for turns:), the relay port range (coturn min-port..max-port, 49152-65535 UDP by default), external-ip set to its public address, static-auth-secret equal to TURN_SECRET.`,
-		`Then deploy: \`npx firebase deploy ${p} --non-interactive\` (add --force if it keeps a warm instance).`
+		`Deploy: \`npx firebase deploy --project ${projectId}\` from a terminal the first time (answer the clean-up policy prompt with 1 day); in CI \`npx firebase deploy --project ${projectId} --non-interactive\` (add --force if it keeps a warm instance).`,
+		`Container image clean-up policy, once the first functions deploy has created the repository (until then a non-interactive deploy exits non-zero after deploying functions): \`npx firebase functions:artifacts:setpolicy --location ${region} --days 1 ${p}\`.`
 	);
 	return steps;
 }
