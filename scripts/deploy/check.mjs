@@ -68,13 +68,17 @@ function functionsManifest() {
 	return JSON.parse(readFileSync(out, 'utf8'));
 }
 
-/** functions/.env then .env.<project>, later files winning, as firebase-tools loads them. */
-function loadEnv(projectId) {
+/**
+ * functions/.env, then .env.<project> or .env.<alias>, later files winning, as firebase-tools loads them.
+ * @param {string} projectId
+ * @param {string | undefined} alias
+ */
+function loadEnv(projectId, alias) {
 	const { parseStrict } = require('firebase-tools/lib/functions/env');
 	/** @type {Record<string, string>} */
 	let env = {};
 	const files = [];
-	for (const name of ['.env', `.env.${projectId}`]) {
+	for (const name of ['.env', `.env.${projectId}`, ...(alias ? [`.env.${alias}`] : [])]) {
 		const path = join(root, 'functions', name);
 		if (!existsSync(path)) continue;
 		files.push(`functions/${name}`);
@@ -91,7 +95,10 @@ function validateIndexes(/** @type {unknown} */ spec) {
 
 function main() {
 	const args = parseArgs(process.argv.slice(2));
-	const projectId = args.project ?? '';
+	// --project takes an alias from .firebaserc too, as firebase-tools does.
+	const aliases = readJsonIfThere('.firebaserc')?.projects ?? {};
+	const alias = args.project && args.project in aliases ? args.project : undefined;
+	const projectId = alias ? aliases[alias] : (args.project ?? '');
 	const findings = [...checkProjectId(projectId)];
 	if (findings[0]?.status === 'fail') return finish(findings, null);
 
@@ -99,7 +106,7 @@ function main() {
 	const manifest = functionsManifest();
 	const region = functionsRegion();
 	const firebaseJson = readJson('firebase.json');
-	const { env, files } = loadEnv(projectId);
+	const { env, files } = loadEnv(projectId, alias);
 	const storageRules = readFileSync(join(root, firebaseJson.storage.rules), 'utf8');
 	const rules = [firebaseJson.firestore.rules, firebaseJson.storage.rules];
 	const compiled = compileRules(root, rules);
