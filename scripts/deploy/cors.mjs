@@ -32,7 +32,11 @@ export function corsOrigins(projectId, customDomains = []) {
 	return [...new Set(hosts)].map((host) => `https://${host}`);
 }
 
-/** The bucket's CORS document: GET (what getBlob sends) from the app's origins only. */
+/**
+ * The bucket's CORS document: GET (what getBlob sends) from the app's origins only.
+ * @param {string} projectId
+ * @param {string[]} customDomains
+ */
 export function corsConfig(projectId, customDomains = []) {
 	return [
 		{
@@ -44,7 +48,10 @@ export function corsConfig(projectId, customDomains = []) {
 	];
 }
 
-/** New projects get <project>.firebasestorage.app; projects from before October 2024, <project>.appspot.com. */
+/**
+ * New projects get <project>.firebasestorage.app; projects from before October 2024, <project>.appspot.com.
+ * @param {string} projectId
+ */
 export function defaultBucket(projectId) {
 	return `${projectId}.firebasestorage.app`;
 }
