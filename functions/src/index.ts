@@ -12,9 +12,10 @@ import { sweepOldFiles, sweepStale } from './maintenance/sweep';
 import { callFileStore } from './storage';
 import { matchSeeker } from './matching/matchmaker';
 import { countOnline } from './matching/online';
+import { ACCOUNT_CLEANUP_BUDGET_MS, RUNTIME, SWEEP_BUDGET_MS } from './runtime';
 
 /** Every write that leaves a lobby entry waiting looks for a partner for its owner. */
-export const matchmaker = onDocumentWritten({ document: 'lobby/{uid}', maxInstances: 100 }, async (event) => {
+export const matchmaker = onDocumentWritten({ ...RUNTIME.matchmaker, document: 'lobby/{uid}' }, async (event) => {
 	const after = event.data?.after;
 	if (!after?.exists || after.get('status') !== 'waiting') return;
 	const started = Date.now();
@@ -24,7 +25,7 @@ export const matchmaker = onDocumentWritten({ document: 'lobby/{uid}', maxInstan
 });
 
 /** When a member ends a call, remove what signaling left in Firestore and the files shared. */
-export const callCleanup = onDocumentUpdated('calls/{callId}', async (event) => {
+export const callCleanup = onDocumentUpdated({ ...RUNTIME.callCleanup, document: 'calls/{callId}' }, async (event) => {
 	const before = event.data?.before;
 	const after = event.data?.after;
 	if (!before || !after || before.get('status') === 'ended' || after.get('status') !== 'ended') return;
@@ -37,10 +38,11 @@ export const callCleanup = onDocumentUpdated('calls/{callId}', async (event) => 
  * Removes what vanished pages left: silent lobby entries, abandoned calls, old records,
  * and shared files older than a day (a backstop: callCleanup deletes them on call end).
  */
-export const sweep = onSchedule('every 5 minutes', async () => {
+export const sweep = onSchedule({ ...RUNTIME.sweep, schedule: 'every 5 minutes' }, async () => {
 	const now = Date.now();
+	const budget = { deadlineMs: now + SWEEP_BUDGET_MS };
 	// Independent jobs: one failing must not stop the other.
-	const [report, files] = await Promise.allSettled([sweepStale(db(), now), sweepOldFiles(callFileStore(), now)]);
+	const [report, files] = await Promise.allSettled([sweepStale(db(), now, budget), sweepOldFiles(callFileStore(), now, budget)]);
 	logger.info('sweep', {
 		...(report.status === 'fulfilled' ? report.value : { failed: String(report.reason) }),
 		...(files.status === 'fulfilled' ? files.value : { filesFailed: String(files.reason) })
@@ -50,9 +52,10 @@ export const sweep = onSchedule('every 5 minutes', async () => {
 });
 
 /** Once a day: anonymous accounts idle for 30 days go, with everything stored about them. */
-export const accountCleanup = onSchedule({ schedule: 'every day 04:00', timeoutSeconds: 540 }, async () => {
+export const accountCleanup = onSchedule({ ...RUNTIME.accountCleanup, schedule: 'every day 04:00' }, async () => {
 	db(); // initialises the default app for getAuth()
-	const report = await cleanUpAbandonedAccounts(db(), getAuth(), callFileStore(), Date.now());
+	const now = Date.now();
+	const report = await cleanUpAbandonedAccounts(db(), getAuth(), callFileStore(), now, { deadlineMs: now + ACCOUNT_CLEANUP_BUDGET_MS });
 	logger.info('accountCleanup', { ...report });
 });
 
@@ -60,7 +63,7 @@ export const accountCleanup = onSchedule({ schedule: 'every day 04:00', timeoutS
  * GET /api/online (a Hosting rewrite): the online counter for the start page. The CDN
  * serves one answer to everyone for 30 s, so its cost does not grow with the audience.
  */
-export const onlineCount = onRequest({ cors: false, maxInstances: 10 }, async (req, res) => {
+export const onlineCount = onRequest({ ...RUNTIME.onlineCount, cors: false }, async (req, res) => {
 	if (req.method !== 'GET') {
 		res.set('Allow', 'GET').status(405).json({ error: 'Use GET.' });
 		return;

@@ -15,6 +15,22 @@ describe('user-facing errors', () => {
 		expect(toUserFacingError('???').code).toBe('unknown');
 	});
 
+	it('says why sign-in failed when the per-network limit on new anonymous accounts was hit, and what to do', () => {
+		for (const code of ['auth/too-many-requests', 'auth/quota-exceeded']) {
+			const error = toUserFacingError({ code, message: 'Firebase: Error (auth/too-many-requests).' });
+			expect(error).toEqual({ code: 'sign-in-busy', message: USER_ERRORS['sign-in-busy'] });
+		}
+		expect(USER_ERRORS['sign-in-busy']).toMatch(/your network/);
+		expect(USER_ERRORS['sign-in-busy']).toMatch(/try again in an hour/i);
+		expect(USER_ERRORS['sign-in-busy']).toMatch(/switch networks/);
+	});
+
+	it('tells a disabled sign-in (an operator fault) apart from a user problem', () => {
+		expect(toUserFacingError({ code: 'auth/operation-not-allowed' }).code).toBe('sign-in-unavailable');
+		expect(toUserFacingError({ code: 'auth/admin-restricted-operation' }).code).toBe('sign-in-unavailable');
+		expect(USER_ERRORS['sign-in-unavailable']).toMatch(/on our side/);
+	});
+
 	it('never shows a raw SDK message', () => {
 		for (const message of Object.values(USER_ERRORS)) expect(message).not.toMatch(/firestore|permission|sdk/i);
 	});

@@ -3,6 +3,9 @@ import type { UserFacingError } from './call/callState';
 
 export const USER_ERRORS = {
 	'sign-in-failed': 'We could not sign you in anonymously. Check your connection and reload the page.',
+	'sign-in-busy':
+		'Too many people on your network (a campus, office or mobile carrier) joined Tangent in the last hour, so we cannot sign you in right now. Try again in an hour, or switch networks, for example from Wi-Fi to mobile data.',
+	'sign-in-unavailable': "Tangent can't sign anyone in at the moment because of a problem on our side. Please try again later.",
 	unreachable: "Can't reach Tangent's servers. Check your connection, then press New chat.",
 	refused: 'The server refused that request. Reload the page; if it keeps happening, try again later.',
 	'connection-failed':
@@ -26,10 +29,21 @@ export function bannedError(untilMs: number, locale?: string): UserFacingError {
 	return { code: 'banned', message: `You can't start chats until ${until}, because several people reported you.` };
 }
 
+/**
+ * Firebase Auth creates about 100 anonymous accounts per hour per IP address; past that it
+ * answers `auth/too-many-requests` (or `auth/quota-exceeded` for the project's own quota).
+ * Users behind one campus or carrier NAT share that address, so we say what happened.
+ */
+const SIGN_IN_BUSY = new Set(['auth/too-many-requests', 'auth/quota-exceeded']);
+/** Anonymous sign-in switched off in the console: the operator must fix it, not the user. */
+const SIGN_IN_DISABLED = new Set(['auth/operation-not-allowed', 'auth/admin-restricted-operation']);
+
 /** Maps an SDK or browser error to what we tell the user (Firebase errors carry a `code`). */
 export function toUserFacingError(error: unknown): UserFacingError {
 	const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
 	const name = error instanceof Error ? error.name : '';
+	if (SIGN_IN_BUSY.has(code)) return userError('sign-in-busy');
+	if (SIGN_IN_DISABLED.has(code)) return userError('sign-in-unavailable');
 	if (code.startsWith('auth/')) return userError('sign-in-failed');
 	if (code === 'permission-denied' || code === 'invalid-argument' || code === 'failed-precondition')
 		return userError('refused');

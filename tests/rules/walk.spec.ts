@@ -1042,6 +1042,7 @@ const report = (fields: Partial<ReportWrite<FieldValue>> = {}): ReportWrite<Fiel
 	reason: 'spam',
 	note: '',
 	createdAt: serverTimestamp(),
+	expireAt: serverTimestamp(),
 	...fields
 });
 const reported = seeded([bobsReport, report()]);

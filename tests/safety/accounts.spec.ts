@@ -3,7 +3,7 @@
 // Tangent stored about them; accounts active within 30 days and their data stay.
 import { getAuth } from 'firebase-admin/auth';
 import { Timestamp } from 'firebase-admin/firestore';
-import { beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it, vi } from 'vitest';
 import { cleanUpAbandonedAccounts } from '../../functions/src/maintenance/accounts';
 import { adminDb, clearFirestore } from '../support/admin';
 import { createUser, disposeUsers } from '../support/clients';
@@ -45,17 +45,42 @@ describeWithEmulators(['firestore', 'auth'], 'cleanup of abandoned anonymous acc
 
 		// 29 days on, nobody is abandoned yet.
 		const early = await cleanUpAbandonedAccounts(db, auth, null, Date.now() + 29 * DAY);
-		expect(early).toEqual({ checked: 3, deleted: 0, documents: 0 });
+		expect(early).toEqual({ checked: 3, deleted: 0, documents: 0, complete: true });
 		expect((await db.doc(`lobby/${idle.uid}`).get()).exists).toBe(true);
 
 		// 31 days on, both anonymous accounts are; the email account never is.
 		const later = await cleanUpAbandonedAccounts(db, auth, null, Date.now() + 31 * DAY);
 
 		expect(later.deleted).toBe(2);
+		expect(later.complete).toBe(true);
 		const left = (await auth.listUsers()).users.map((u) => u.uid);
 		expect(left).toEqual([email.uid]);
 		for (const path of [`lobby/${idle.uid}`, `safety/${idle.uid}`, `bans/${idle.uid}`, `limits/${idle.uid}`, `reports/c1_${idle.uid}`, `reports/c2_${email.uid}`, 'calls/c1', 'calls/c1/files/f1', `lobby/${partner.uid}`]) {
 			expect((await db.doc(path).get()).exists, `${path} should be gone`).toBe(false);
 		}
+	});
+
+	it('pages through the users under a time budget; a run cut short leaves the rest to the next', async () => {
+		const users = await Promise.all([createUser('a'), createUser('b'), createUser('c')]);
+		await disposeUsers(users);
+		const db = adminDb();
+		const auth = getAuth();
+		const t = Timestamp.now();
+		await Promise.all(users.map((u) => db.doc(`limits/${u.uid}`).set({ windowStartAt: t, uploads: 1, lastUploadAt: t })));
+		const later = Date.now() + 31 * DAY;
+
+		// A clock that passes the deadline once the first page has been listed.
+		const listing = vi.spyOn(auth, 'listUsers');
+		const clock = () => (listing.mock.calls.length > 0 ? 2 : 0);
+		const first = await cleanUpAbandonedAccounts(db, auth, null, later, { pageSize: 2, deadlineMs: 1, clock }).finally(() =>
+			listing.mockRestore()
+		);
+		expect(first).toEqual({ checked: 2, deleted: 2, documents: 2, complete: false });
+		expect((await auth.listUsers()).users).toHaveLength(1);
+
+		const second = await cleanUpAbandonedAccounts(db, auth, null, later, { pageSize: 2 });
+		expect(second).toEqual({ checked: 1, deleted: 1, documents: 1, complete: true });
+		expect((await auth.listUsers()).users).toHaveLength(0);
+		for (const u of users) expect((await db.doc(`limits/${u.uid}`).get()).exists).toBe(false);
 	});
 });

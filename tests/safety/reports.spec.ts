@@ -11,6 +11,7 @@ import { FUNCTIONS_REGION } from '$lib/call/iceServers';
 import { readOwnBan } from '$lib/safety/bans';
 import { callableMessage, reportPartner } from '$lib/safety/report';
 import { PATIENCE } from '$shared/model';
+import { RETENTION_MS } from '$shared/retention';
 import { SAFETY_LIMITS } from '$shared/safety';
 import { adminDb, clearFirestore, waitFor } from '../support/admin';
 import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
@@ -68,6 +69,11 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 		const report = await adminDb().doc(`reports/${response.reportId}`).get();
 		expect(report.data()).toMatchObject({ callId, reporter: alice!.uid, reported: bob!.uid, reason: 'harassment', note: 'insults' });
 		expect(report.get('createdAt')).toBeInstanceOf(Timestamp);
+		// The TTL policy's field: deleted 30 days on, even if the sweep stops running.
+		const created: unknown = report.get('createdAt');
+		const expires: unknown = report.get('expireAt');
+		if (!(created instanceof Timestamp) || !(expires instanceof Timestamp)) throw new Error('createdAt and expireAt must be timestamps');
+		expect(Math.abs(expires.toMillis() - created.toMillis() - RETENTION_MS.reports)).toBeLessThan(60_000);
 		expect((await adminDb().doc(`safety/${alice!.uid}`).get()).get('blocked')).toEqual([bob!.uid]);
 		const bobRecord = await adminDb().doc(`safety/${bob!.uid}`).get();
 		expect(bobRecord.get('blockedBy')).toEqual([alice!.uid]);

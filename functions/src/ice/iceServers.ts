@@ -4,6 +4,7 @@
 import { defineInt, defineSecret, defineString } from 'firebase-functions/params';
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import type { IceServersResponse } from '../shared/ice';
+import { RUNTIME } from '../runtime';
 import { iceServersFor, splitUrls } from './turnCredentials';
 
 /** Comma-separated `stun:` URLs handed to every client. */
@@ -23,7 +24,7 @@ const turnTtlSeconds = defineInt('TURN_TTL_SECONDS', {
 /** coturn's `static-auth-secret`. Lives in Secret Manager (or functions/.secret.local on the emulator). */
 const turnSecret = defineSecret('TURN_SECRET');
 
-export const iceServers = onCall({ secrets: [turnSecret] }, (request): IceServersResponse => {
+export const iceServers = onCall({ ...RUNTIME.iceServers, secrets: [turnSecret] }, (request): IceServersResponse => {
 	const uid = request.auth?.uid;
 	if (!uid) throw new HttpsError('unauthenticated', 'Sign in first: ICE servers are handed to signed-in users only.');
 	if (!isEmpty(request.data)) throw new HttpsError('invalid-argument', 'iceServers takes no arguments.');

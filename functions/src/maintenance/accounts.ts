@@ -4,13 +4,14 @@
 // (its browser lost the credential or stopped coming), so it goes, with everything Tangent
 // kept about it. Accounts with a real sign-in provider are never touched.
 import type { Auth, UserRecord } from 'firebase-admin/auth';
-import type { Firestore } from 'firebase-admin/firestore';
+import type { BulkWriter, Firestore } from 'firebase-admin/firestore';
 import { COLLECTIONS } from '../shared/model';
+import { RETENTION_MS } from '../shared/retention';
 import { SAFETY_COLLECTIONS } from '../shared/safety';
 import type { CallFileStore } from '../storage';
 
 /** Thirty days, as Identity Platform's own automatic clean-up of anonymous users. */
-export const ABANDONED_AFTER_MS = 30 * 24 * 60 * 60_000;
+export const ABANDONED_AFTER_MS = RETENTION_MS.idleAccounts;
 
 /** What isAbandoned needs of an Auth user record. */
 export interface AccountActivity {
@@ -47,33 +48,86 @@ export interface AccountCleanupReport {
 	deleted: number;
 	/** Documents deleted with them (lobby entry, safety record, ban, counter, reports, calls). */
 	documents: number;
+	/**
+	 * False when the time budget ran out before the last page: the next run starts from
+	 * the first page again, and finds the pages already cleaned quick to pass.
+	 */
+	complete: boolean;
 }
 
+export interface AccountCleanupOptions {
+	/** Users listed per page (Auth allows up to 1000; deleteUsers takes up to 1000). */
+	pageSize?: number;
+	/** Start no new page after this time (ms since the epoch, by `clock`). */
+	deadlineMs?: number;
+	/** How many users' data are deleted at once. */
+	concurrency?: number;
+	clock?: () => number;
+}
+
+/** Auth's limit on deleteUsers: at most one call a second. */
+const DELETE_USERS_INTERVAL_MS = 1000;
+
+/**
+ * Lists every user a page at a time and deletes the abandoned ones with their data. At 100k
+ * accounts that is 100 pages; the data of a page's abandoned users is deleted CONCURRENCY
+ * at a time through one BulkWriter, then their accounts with one deleteUsers call.
+ */
 export async function cleanUpAbandonedAccounts(
 	firestore: Firestore,
 	auth: Auth,
 	files: CallFileStore | null,
-	nowMs: number
+	nowMs: number,
+	options: AccountCleanupOptions = {}
 ): Promise<AccountCleanupReport> {
-	const report: AccountCleanupReport = { checked: 0, deleted: 0, documents: 0 };
+	const { pageSize = 1000, deadlineMs = Infinity, concurrency = 20, clock = Date.now } = options;
+	const report: AccountCleanupReport = { checked: 0, deleted: 0, documents: 0, complete: false };
 	let pageToken: string | undefined;
+	let lastDeleteUsersMs = -Infinity;
 	do {
-		const page = await auth.listUsers(1000, pageToken);
+		if (clock() > deadlineMs) return report;
+		const page = await auth.listUsers(pageSize, pageToken);
 		report.checked += page.users.length;
 		const abandoned = page.users.filter((u) => isAbandoned(activityOf(u), nowMs)).map((u) => u.uid);
-		for (const uid of abandoned) report.documents += await deleteUserData(firestore, files, uid);
-		// Data first, then the account: if this run dies in between, the next finds them again.
 		if (abandoned.length > 0) {
+			const writer = firestore.bulkWriter();
+			const counts = await mapWithConcurrency(abandoned, concurrency, (uid) => deleteUserData(firestore, files, uid, writer));
+			await writer.close();
+			report.documents += counts.reduce((a, b) => a + b, 0);
+			// Data first, then the account: if this run dies in between, the next finds them again.
+			const wait = lastDeleteUsersMs + DELETE_USERS_INTERVAL_MS - clock();
+			if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 			const result = await auth.deleteUsers(abandoned);
+			lastDeleteUsersMs = clock();
 			report.deleted += result.successCount;
 		}
 		pageToken = page.pageToken;
 	} while (pageToken);
+	report.complete = true;
 	return report;
 }
 
+/** Runs `task` over `items` with at most `limit` running at once; results in input order. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+	const results = new Array<R>(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await task(items[index] as T);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+	return results;
+}
+
 /** Everything Tangent stores under or about one user; returns how many documents went. */
-export async function deleteUserData(firestore: Firestore, files: CallFileStore | null, uid: string): Promise<number> {
+export async function deleteUserData(
+	firestore: Firestore,
+	files: CallFileStore | null,
+	uid: string,
+	shared?: BulkWriter
+): Promise<number> {
 	const own = [
 		firestore.collection(COLLECTIONS.lobby).doc(uid),
 		firestore.collection(SAFETY_COLLECTIONS.safety).doc(uid),
@@ -88,14 +142,18 @@ export async function deleteUserData(firestore: Firestore, files: CallFileStore 
 		firestore.collection(COLLECTIONS.calls).where('members', 'array-contains', uid).get()
 	]);
 	const refs = [...existing.filter((s) => s.exists).map((s) => s.ref), ...sent.docs.map((d) => d.ref), ...received.docs.map((d) => d.ref)];
-	const writer = firestore.bulkWriter();
-	refs.forEach((ref) => void writer.delete(ref));
-	await writer.close();
+	const writer = shared ?? firestore.bulkWriter();
+	const deletes = refs.map((ref) => writer.delete(ref));
+	deletes.forEach((write) => write.catch(() => undefined)); // awaited below; no unhandled rejection meanwhile
 	// Calls normally went long ago (records are kept 7 days); any left go whole, with the
 	// files both members shared in them.
 	for (const call of calls.docs) {
 		if (files) await files.deletePrefix(`${COLLECTIONS.calls}/${call.id}/`);
-		await firestore.recursiveDelete(call.ref);
+		await firestore.recursiveDelete(call.ref, writer);
 	}
+	// A shared writer sends partial batches only when flushed; flushing also surfaces failures.
+	if (shared) await writer.flush();
+	else await writer.close();
+	await Promise.all(deletes);
 	return refs.length + calls.size;
 }

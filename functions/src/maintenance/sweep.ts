@@ -4,6 +4,7 @@
 // lobby entries (policy.isAlive); this keeps them from piling up.
 import { FieldValue, Timestamp, type Firestore, type Query } from 'firebase-admin/firestore';
 import { COLLECTIONS, type CallEndWrite } from '../shared/model';
+import { RETENTION_MS } from '../shared/retention';
 import { SAFETY_COLLECTIONS } from '../shared/safety';
 import type { CallFileStore } from '../storage';
 
@@ -12,13 +13,13 @@ export const WAITING_ENTRY_TTL_MS = 60_000;
 /** Calls end after this long at most (both pages vanished without a word). */
 export const MAX_CALL_MS = 6 * 60 * 60_000;
 /** Slim records of ended calls (for reports and "don't rematch") are kept this long. */
-export const ENDED_CALL_RETENTION_MS = 7 * 24 * 60 * 60_000;
+export const ENDED_CALL_RETENTION_MS = RETENTION_MS.endedCalls;
 /**
  * Shared files are deleted when their call ends (callCleanup); any still in Storage after
  * this long (a cleanup that failed) are deleted by the sweep. Calls end after MAX_CALL_MS,
  * so no live call has files this old.
  */
-export const MAX_FILE_AGE_MS = 24 * 60 * 60_000;
+export const MAX_FILE_AGE_MS = RETENTION_MS.sharedFilesBackstop;
 /** Every shared file lives under this prefix (storagePathFor in shared/files.ts). */
 export const SHARED_FILES_PREFIX = 'calls/';
 
@@ -26,7 +27,7 @@ export const SHARED_FILES_PREFIX = 'calls/';
 export const LEFT_ENTRY_TTL_MS = 60_000;
 
 /** Reports are kept this long for moderators, then deleted (the terms page says so). */
-export const REPORT_RETENTION_MS = 30 * 24 * 60 * 60_000;
+export const REPORT_RETENTION_MS = RETENTION_MS.reports;
 
 export interface SweepReport {
 	staleWaiting: number;
@@ -34,11 +35,20 @@ export interface SweepReport {
 	abandonedCalls: number;
 	oldCallRecords: number;
 	oldReports: number;
+	/** False when the time budget ran out first: the next run (5 minutes on) continues. */
+	complete: boolean;
 }
 
 /** How many shared files the sweep deleted; null when Storage was skipped (emulator). */
 export interface FileSweepReport {
 	oldFiles: number | null;
+	complete?: boolean;
+}
+
+/** Start no new batch after `deadlineMs` (by `clock`): a run must end within its timeout. */
+export interface SweepBudget {
+	deadlineMs: number;
+	clock?: () => number;
 }
 
 const BATCH = 400;
@@ -54,7 +64,33 @@ async function forEachBatch(query: Query, act: (refs: FirebaseFirestore.Document
 	}
 }
 
-export async function sweepStale(firestore: Firestore, nowMs: number): Promise<SweepReport> {
+/**
+ * Like forEachBatch for the record clean-ups, under a time budget. Each query selects by
+ * age what is still there, so deleting a batch pages on, and a run stopped by the budget
+ * leaves the rest to the next one. Returns how many went and whether none are left.
+ */
+async function forEachBatchWithin(
+	query: Query,
+	budget: SweepBudget,
+	act: (refs: FirebaseFirestore.DocumentReference[]) => Promise<void>
+): Promise<{ count: number; complete: boolean }> {
+	const clock = budget.clock ?? Date.now;
+	let count = 0;
+	for (;;) {
+		if (clock() > budget.deadlineMs) return { count, complete: false };
+		const snap = await query.limit(BATCH).get();
+		if (snap.empty) return { count, complete: true };
+		await act(snap.docs.map((d) => d.ref));
+		count += snap.size;
+		if (snap.size < BATCH) return { count, complete: true };
+	}
+}
+
+export async function sweepStale(
+	firestore: Firestore,
+	nowMs: number,
+	budget: SweepBudget = { deadlineMs: Infinity }
+): Promise<SweepReport> {
 	const lobby = firestore.collection(COLLECTIONS.lobby);
 	const calls = firestore.collection(COLLECTIONS.calls);
 	const deleteAll = async (refs: FirebaseFirestore.DocumentReference[]) => {
@@ -99,8 +135,9 @@ export async function sweepStale(firestore: Firestore, nowMs: number): Promise<S
 	);
 
 	// Ending them lets callCleanup strip their signaling and lobby entries as usual.
-	const abandonedCalls = await forEachBatch(
+	const abandonedCalls = await forEachBatchWithin(
 		calls.where('status', '==', 'active').where('createdAt', '<', Timestamp.fromMillis(nowMs - MAX_CALL_MS)),
+		budget,
 		async (refs) => {
 			const batch = firestore.batch();
 			const end: Omit<CallEndWrite<FieldValue>, 'endedBy'> & { endedBy: null } = {
@@ -113,29 +150,47 @@ export async function sweepStale(firestore: Firestore, nowMs: number): Promise<S
 		}
 	);
 
-	const oldCallRecords = await forEachBatch(
+	const oldCallRecords = await forEachBatchWithin(
 		calls.where('status', '==', 'ended').where('endedAt', '<', Timestamp.fromMillis(nowMs - ENDED_CALL_RETENTION_MS)),
+		budget,
 		async (refs) => {
 			// Candidate documents are gone already (callCleanup); delete them again in case a
-			// cleanup run failed, then the record itself.
-			await Promise.all(refs.map((ref) => firestore.recursiveDelete(ref)));
+			// cleanup run failed, then the record itself. One BulkWriter for the batch.
+			const writer = firestore.bulkWriter();
+			const deletes = refs.map((ref) => firestore.recursiveDelete(ref, writer));
+			await Promise.all(deletes);
+			await writer.close();
 		}
 	);
 
-	const oldReports = await forEachBatch(
+	const oldReports = await forEachBatchWithin(
 		firestore.collection(SAFETY_COLLECTIONS.reports).where('createdAt', '<', Timestamp.fromMillis(nowMs - REPORT_RETENTION_MS)),
+		budget,
 		deleteAll
 	);
 
-	return { staleWaiting, leftEntries, abandonedCalls, oldCallRecords, oldReports };
+	return {
+		staleWaiting,
+		leftEntries,
+		abandonedCalls: abandonedCalls.count,
+		oldCallRecords: oldCallRecords.count,
+		oldReports: oldReports.count,
+		complete: abandonedCalls.complete && oldCallRecords.complete && oldReports.complete
+	};
 }
 
 /** Deletes shared files older than MAX_FILE_AGE_MS, whatever became of their call. */
-export async function sweepOldFiles(files: CallFileStore | null, nowMs: number): Promise<FileSweepReport> {
+export async function sweepOldFiles(
+	files: CallFileStore | null,
+	nowMs: number,
+	budget: SweepBudget = { deadlineMs: Infinity }
+): Promise<FileSweepReport> {
 	if (!files) return { oldFiles: null };
+	const clock = budget.clock ?? Date.now;
 	let oldFiles = 0;
 	let pageToken: string | undefined;
 	do {
+		if (clock() > budget.deadlineMs) return { oldFiles, complete: false };
 		const page = await files.listPage(SHARED_FILES_PREFIX, pageToken);
 		// A NaN creation time compares false: an object of unknown age is kept.
 		const old = page.objects.filter((o) => o.createdAtMs < nowMs - MAX_FILE_AGE_MS);
@@ -143,5 +198,5 @@ export async function sweepOldFiles(files: CallFileStore | null, nowMs: number):
 		oldFiles += old.length;
 		pageToken = page.nextPageToken;
 	} while (pageToken);
-	return { oldFiles };
+	return { oldFiles, complete: true };
 }

@@ -36,7 +36,7 @@ describe('sweepOldFiles', () => {
 			],
 			[{ name: 'calls/b/u/3', ageMs: 3 * day }]
 		]);
-		expect(await sweepOldFiles(store, NOW)).toEqual({ oldFiles: 2 });
+		expect(await sweepOldFiles(store, NOW)).toEqual({ oldFiles: 2, complete: true });
 		expect(deleted).toEqual(['calls/a/u/1', 'calls/b/u/3']);
 		expect(listed).toEqual([
 			{ prefix: SHARED_FILES_PREFIX, pageToken: undefined },
@@ -46,8 +46,24 @@ describe('sweepOldFiles', () => {
 
 	it('keeps an object of unknown age', async () => {
 		const { store, deleted } = fakeStore([[{ name: 'calls/a/u/1', ageMs: Number.NaN }]]);
-		expect(await sweepOldFiles(store, NOW)).toEqual({ oldFiles: 0 });
+		expect(await sweepOldFiles(store, NOW)).toEqual({ oldFiles: 0, complete: true });
 		expect(deleted).toEqual([]);
+	});
+
+	it('starts no new page once its time budget is spent, and says it stopped early', async () => {
+		const day = MAX_FILE_AGE_MS;
+		const { store, deleted, listed } = fakeStore([[{ name: 'calls/a/u/1', ageMs: 2 * day }], [{ name: 'calls/b/u/2', ageMs: 2 * day }]]);
+		let now = 0;
+		const clock = () => now;
+		const origList = store.listPage;
+		store.listPage = async (prefix, token) => {
+			const page = await origList(prefix, token);
+			now = 11; // the first page used up the budget
+			return page;
+		};
+		expect(await sweepOldFiles(store, NOW, { deadlineMs: 10, clock })).toEqual({ oldFiles: 1, complete: false });
+		expect(deleted).toEqual(['calls/a/u/1']);
+		expect(listed).toHaveLength(1);
 	});
 
 	it('reports a skip (null) where there is no Storage to reach', async () => {

@@ -6,11 +6,12 @@ import { defineSecret } from 'firebase-functions/params';
 import { logger } from 'firebase-functions/v2';
 import { onRequest } from 'firebase-functions/v2/https';
 import { db } from '../firestore';
+import { RUNTIME } from '../runtime';
 import { bearerToken, isSameSecret, operatorStatus as countStatus } from './status';
 
 const statusToken = defineSecret('STATUS_TOKEN');
 
-export const operatorStatus = onRequest({ secrets: [statusToken], cors: false, maxInstances: 2 }, async (req, res) => {
+export const operatorStatus = onRequest({ ...RUNTIME.operatorStatus, secrets: [statusToken], cors: false }, async (req, res) => {
 	res.set('Cache-Control', 'no-store');
 	if (req.method !== 'GET') {
 		res.set('Allow', 'GET').status(405).json({ error: 'Use GET.' });

@@ -5,6 +5,7 @@ import { defineInt } from 'firebase-functions/params';
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { logger } from 'firebase-functions/v2';
 import { db } from '../firestore';
+import { RUNTIME } from '../runtime';
 import { InvalidRequestError, parseReportRequest, type BanPolicy, type ReportRequest, type ReportResponse } from '../shared/safety';
 import { fileReport, ReportRefused } from './reports';
 
@@ -26,7 +27,7 @@ export function banPolicy(): BanPolicy {
 	};
 }
 
-export const reportPartner = onCall({ maxInstances: 20 }, async (request): Promise<ReportResponse> => {
+export const reportPartner = onCall({ ...RUNTIME.reportPartner }, async (request): Promise<ReportResponse> => {
 	const uid = request.auth?.uid;
 	if (!uid) throw new HttpsError('unauthenticated', 'Sign in first: only someone in a chat can report.');
 	const body = validRequest(request.data);

@@ -5,6 +5,7 @@
 import { FieldValue, Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { callsCollection, safetyRecordOf } from '../firestore';
 import { COLLECTIONS, partnerOf, LOBBY_LEAVE } from '../shared/model';
+import { RETENTION_MS } from '../shared/retention';
 import {
 	banDecision,
 	keepNewest,
@@ -95,7 +96,8 @@ async function fileReportInTransaction(
 		reported,
 		reason: request.reason,
 		note: request.note,
-		createdAt: FieldValue.serverTimestamp()
+		createdAt: FieldValue.serverTimestamp(),
+		expireAt: Timestamp.fromMillis(nowMs + RETENTION_MS.reports)
 	};
 	const reporterRecord: SafetyRecord = {
 		...mine,

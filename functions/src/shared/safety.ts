@@ -136,6 +136,11 @@ export interface ReportWrite<Ts> {
 	reason: ReportReason;
 	note: string;
 	createdAt: Ts;
+	/**
+	 * When the report is due for deletion (created + RETENTION_MS.reports): the field a
+	 * Firestore TTL policy on `reports` watches, a backstop should the sweep stop running.
+	 */
+	expireAt: Ts;
 }
 
 export function parseReportDoc(path: string, data: FirestoreData): ReportDoc {

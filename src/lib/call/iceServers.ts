@@ -5,8 +5,9 @@
 import type { FirebaseApp } from 'firebase/app';
 import { connectFunctionsEmulator, getFunctions, httpsCallable, type HttpsCallable } from 'firebase/functions';
 import { parseIceServersResponse, type IceServersResponse } from '$shared/ice';
+import { FUNCTIONS_REGION } from '$shared/region';
 
-export const FUNCTIONS_REGION = 'us-central1';
+export { FUNCTIONS_REGION };
 export const FUNCTIONS_EMULATOR_PORT = 5001;
 /** Fetch new credentials this long before the cached ones expire, so no call starts with dying ones. */
 export const REFRESH_BEFORE_EXPIRY_MS = 60_000;
