@@ -2,7 +2,6 @@
 // sees, and the sender's message rate limit. Two browser contexts are two anonymous users.
 import { expect, test } from '@playwright/test';
 import { Timestamp } from 'firebase-admin/firestore';
-import { WHAT_IS_KEPT } from '../../functions/src/shared/retention';
 import { adminDb, waitFor } from '../support/admin';
 import { expectStatus, lines, say, start, strangersSuite } from './support';
 
@@ -23,6 +22,8 @@ test.describe('safety', () => {
 		await expect(page.getByText(/the call's id, the reported person's\s+anonymous id, the reason/)).toBeVisible();
 		await expect(page.getByText(/never\s+records or stores them/)).toBeVisible();
 		// What is kept and for how long, from the one source the functions and the README use.
+		// Imported here: Playwright loads functions/src/shared as CommonJS, where named imports fail at the top.
+		const { WHAT_IS_KEPT } = await import('../../functions/src/shared/retention');
 		const kept = page.getByTestId('retention');
 		const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 		for (const item of WHAT_IS_KEPT) await expect(kept).toContainText(new RegExp(`${literal(item.what)}\\s*${literal(item.howLong)}\\.`));
