@@ -76,8 +76,13 @@ public final class StorageRulesRuntime {
   private final Map<String, DefaultEvaluator> rulesets = new ConcurrentHashMap<>();
   private final Map<Integer, FirestoreReads> readsByRequest = new ConcurrentHashMap<>();
   private final OutputStream out;
+  private final BufferedReader in;
+  private final Thread reader = Thread.currentThread();
+  private static final long LINE_GAP_MS = 10;
+  private long lastWriteMs;
 
-  StorageRulesRuntime(OutputStream out) {
+  StorageRulesRuntime(BufferedReader in, OutputStream out) {
+    this.in = in;
     this.out = out;
   }
 
@@ -130,11 +135,11 @@ public final class StorageRulesRuntime {
     // The engine logs through java.util.logging to stderr, and firebase-tools reports every stderr
     // line as "Unexpected rules runtime error".
     LogManager.getLogManager().reset();
-    StorageRulesRuntime runtime =
-        new StorageRulesRuntime(new FileOutputStream(FileDescriptor.out));
-    runtime.send(reply(-1));
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    StorageRulesRuntime runtime =
+        new StorageRulesRuntime(in, new FileOutputStream(FileDescriptor.out));
+    runtime.send(reply(-1));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       if (!line.isBlank()) runtime.handle(line);
     }
@@ -279,18 +284,45 @@ public final class StorageRulesRuntime {
   }
 
   /**
-   * One line per write and flush: firebase-tools 14.18 parses each stdout chunk it receives as one
-   * JSON document.
+   * Whether firebase-tools has written more than we have read. Asked only on the thread that
+   * reads stdin (BufferedReader.ready() waits for a readLine() under way); elsewhere, assume so.
+   */
+  private boolean moreInputWaiting() {
+    if (Thread.currentThread() != reader) return true;
+    try {
+      return in.ready();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * firebase-tools 14.18 parses each chunk it reads from our stdout as one JSON document (later
+   * versions split lines), so two lines arriving together are both lost and their requests hang.
+   * One line per write and flush; and when another request is under way or waiting in stdin (only
+   * then can two of our lines follow each other with no message from firebase-tools between
+   * them), lines are kept {@link #LINE_GAP_MS} apart, as firebase-tools keeps its own writes 15
+   * ms apart for the same reason.
    */
   void send(JsonObject message) {
     byte[] line = (message + "\n").getBytes(StandardCharsets.UTF_8);
+    int own = (message.has("id") ? message.get("id") : message.get("server_request_id")).getAsInt();
+    boolean crowded =
+        readsByRequest.keySet().stream().anyMatch(id -> id != own) || moreInputWaiting();
     synchronized (out) {
       try {
+        if (crowded) {
+          long waitMs = lastWriteMs + LINE_GAP_MS - System.currentTimeMillis();
+          if (waitMs > 0) Thread.sleep(waitMs);
+        }
         out.write(line);
         out.flush();
+        lastWriteMs = System.currentTimeMillis();
       } catch (IOException e) {
         // firebase-tools has gone; nobody is left to answer.
         System.exit(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
