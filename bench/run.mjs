@@ -4,6 +4,7 @@
 //   5. front-end weight            (weight.mjs)
 //   2/3/4b. call setup in Chromium  (browser/callSetup.mjs: Tangent text, codelab, video)
 //   1/4a. matchmaking at N users   (load/matchmaking.mjs: Tangent, single-document queue)
+//   6. Storage rules runtime        (storageRules.mjs: start time, verify latency)
 // and writes bench-results/report.md, report.json and latency.svg. Prints the targets
 // with PASS/FAIL and exits 0 whether or not they are met (the report says which).
 //
@@ -17,6 +18,7 @@ import { APP_RULES, loadRules, now, ROOT, rulesWithBaselines, startEmulatorsWhen
 import { evaluate, markdown, summaryTable, svgPanels } from './lib/report.mjs';
 import { latencySvg } from './lib/svg.mjs';
 import { runMatchmakingSet } from './load/matchmaking.mjs';
+import { measureStorageRules } from './storageRules.mjs';
 import { measureWeight } from './weight.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -78,6 +80,7 @@ async function main() {
 		matchmaking: [],
 		callSetup: {},
 		weight: null,
+		storageRules: null,
 		errors: []
 	};
 	log(`${QUICK ? 'quick' : 'full'} run; starting the emulators (output in bench-results/emulators.log)`);
@@ -131,6 +134,12 @@ async function main() {
 			results.weight = await measureWeight({ browser: env.browser });
 			log(`  start page JS ${(results.weight.startPage.jsGzip / 1024).toFixed(1)} KB gz, text chat ${(results.weight.textChat.totalGzip / 1024).toFixed(1)} KB gz`);
 		});
+
+		await phase('Storage rules runtime (start, verify latency)', async () => {
+			results.storageRules = await measureStorageRules({ iterations: QUICK ? 50 : 200 });
+			const s = results.storageRules;
+			log(s.error ? `  ${s.error}` : `  storage.rules loaded ${Math.round(s.rulesLoadedMs)} ms after start, verify p50 ${s.get.p50.toFixed(1)} ms`);
+		}, { browser: false });
 
 		await phase('call setup in Chromium (Tangent text + Next, codelab baseline, alternating)', async () => {
 			env.harness ??= await serveCodelabHarness(join(OUT, '.harness'));

@@ -7,5 +7,6 @@ export type StorageEmulatorSetup =
 	| { env: Record<string, string>; unavailable?: undefined }
 	| { env?: undefined; unavailable: string };
 export function storageEmulatorSetup(): StorageEmulatorSetup;
+export function storageRulesRuntimeJar(setup?: StorageEmulatorSetup): string | null;
 export function emulatorList(storage?: StorageEmulatorSetup): string[];
 export function buildAll(): void;

@@ -137,6 +137,12 @@ export function storageEmulatorSetup() {
 	}
 }
 
+/** The rules-runtime jar the Storage emulator will run under `setup`, or null if none. */
+export function storageRulesRuntimeJar(setup = storageEmulatorSetup()) {
+	if (!setup.env) return null;
+	return setup.env.STORAGE_EMULATOR_BINARY_PATH ?? process.env.STORAGE_EMULATOR_BINARY_PATH ?? cachedJar('storage');
+}
+
 export function emulatorList(storage = storageEmulatorSetup()) {
 	const list = ['auth', 'firestore', 'functions', 'hosting'];
 	if (storage.env) list.push('storage');

@@ -78,6 +78,21 @@ export function evaluate(r) {
 			w.eagerNonText.length === 0
 		);
 	}
+	const sr = r.storageRules;
+	if (sr && !sr.error) {
+		add(
+			'storage-rules-start',
+			'Storage rules runtime: started and storage.rules loaded ≤ 5 s',
+			`${ms(sr.rulesLoadedMs)} (JVM ready ${ms(sr.readyMs)})`,
+			sr.rulesLoadedMs <= 5_000
+		);
+		add(
+			'storage-rules-verify',
+			'Storage rules runtime: a verify answered in ≤ 10 ms (p50, Firestore lookups included)',
+			`get ${num(sr.get.p50)} ms (p95 ${num(sr.get.p95)}), create ${num(sr.create.p50)} ms (p95 ${num(sr.create.p95)}); first ${ms(sr.firstVerifyMs)}`,
+			sr.get.p50 <= 10 && sr.create.p50 <= 10
+		);
+	}
 	if (text?.costs?.length) {
 		const c = costSummary(text.costs);
 		add('writes', 'Writes per call setup (lobby → connected, both peers, matcher included) ≤ 12', `${num(c.writes.median)} (range ${c.writes.range})`, c.writes.median <= 12);
@@ -363,6 +378,28 @@ export function markdown(r, targets) {
 		);
 	}
 
+	// 6
+	out.push('## 6. Storage rules runtime', '');
+	const sr = r.storageRules;
+	if (sr?.error) out.push(`Not measured: ${sr.error}`, '');
+	else if (sr) {
+		out.push(
+			`${sr.adapter ? "Tangent's adapter on the Google Cloud CLI Firestore emulator jar" : "firebase-tools' own runtime jar"} (\`${sr.jar.replace(/^.*\/\.cache\//, '.cache/')}\`). ` +
+				`Ready ${ms(sr.readyMs)} after \`java -jar … serve\`, storage.rules compiled ${ms(sr.rulesLoadedMs)} after it; first verify ${ms(sr.firstVerifyMs)}.`,
+			''
+		);
+		out.push(
+			table(
+				['Verify (storage.rules)', 'n', 'p50', 'p95', 'max'],
+				[
+					['download (`get`, 1 Firestore lookup)', sr.get.n, `${num(sr.get.p50, 2)} ms`, `${num(sr.get.p95, 2)} ms`, `${num(sr.get.max, 1)} ms`],
+					['upload (`create`, 2 Firestore lookups)', sr.create.n, `${num(sr.create.p50, 2)} ms`, `${num(sr.create.p95, 2)} ms`, `${num(sr.create.max, 1)} ms`]
+				]
+			),
+			''
+		);
+	}
+
 	// method
 	out.push('## How each figure is measured', '');
 	out.push(...METHOD.map((l) => `- ${l}`), '');
@@ -382,6 +419,7 @@ const METHOD = [
 	'**Browser timings** (`bench/browser/pageHooks.js`, injected before the app\'s scripts): the moment of each button click, and each change of the status line (`Looking for someone…`, `Connecting…` = matched, `Connected — say hi!` = data channel open), in epoch ms from `performance.timeOrigin + performance.now()`; the first frame of each new remote stream with `requestVideoFrameCallback`. Start → matched is from the second Start press (the first visitor already waiting) to each page showing "Connecting…".',
 	'**Firestore writes and reads per call setup**: in the browsers, the same hook reads the SDK\'s WebChannel traffic to the emulator (fetch and XHR): one write per `Write` in a Write-stream message, one read per document the server delivers on a Listen stream (`documentChange`). In the functions, the preload wraps the Admin SDK\'s RPC funnels: one write per `Write` in a commit, one read per document a query or get returns (a get of a missing document counts one), at least one per query. Window: first Start press → both connected + 1.5 s (trailing candidate batches), excluding the start page\'s online counter. Uncertainty: listens whose result is empty (a partner\'s signal document that does not exist yet) are not counted, though Firestore may bill one read for each ("listens started" shows how many there were); writes the SDK resends after a stream error would be counted twice (none expected on loopback); the security rules\' own document lookups are estimated, not measured (section 3).',
 	'**Codelab baseline** (`bench/baselines/codelabSignaling.client.mjs`): bundled with esbuild and served on 127.0.0.1 to the same Chromium; offer and answer on `rooms/{id}`, one `addDoc` per ICE candidate into `callerCandidates`/`calleeCandidates`, remote candidates added as their documents arrive, no cleanup. Both pages are told the room at the same moment (Tangent\'s "matched"), use the same negotiated data channel and the ICE servers from the app\'s `iceServers` callable. Rules for its collections (and the queue\'s) are added to the emulator for the run only; Tangent\'s own rules are unchanged. Tangent and codelab iterations alternate. The codelab has no timeout and never re-reads: when a listener misses the offer or the answer (the emulator can drop a write that races a listener\'s start, about 1 in 200 here: `node bench/diagnostics/listenRace.mjs`), it waits forever, so the bench gives up after 20 s, counts a failed setup and lists how far each side got. Tangent re-reads from the server when that would strand a user.',
+	'**Storage rules runtime** (`bench/storageRules.mjs`, also runnable alone): the runtime the Storage emulator would use (`storageEmulatorSetup()` in `scripts/emulators.mjs`), spawned as firebase-tools spawns it and spoken to over its JSON-lines protocol directly, so firebase-tools\' own 15 ms pause after each request it writes is not included. Start = spawn → ready line, and → Tangent\'s storage.rules compiled (what the Storage emulator waits for). Verify = request written → answer read, with the call (and file) documents the rules read answered at once by the bench as firebase-tools would.',
 	'**Front-end weight** (`bench/weight.mjs`): files fetched by Chromium (Resource Timing) for the start page and through a connected text chat; gzip sizes from `build/` with node:zlib (level 6); KB = 1024 bytes. "Start page" = the HTML\'s modulepreloads and stylesheet, the route nodes fetched for `/` and their static imports (Vite manifest). The last column flags chunks holding video/audio UI or file-sharing code (by marker strings), which a text chat should not need.'
 ];
 

@@ -31,7 +31,12 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.LogManager;
@@ -64,24 +69,77 @@ import java.util.logging.LogManager;
 public final class StorageRulesRuntime {
   private final FirebaseRulesProtoCompiler compiler =
       FirebaseRulesProtoCompiler.createStandalone(
-          FirebaseRulesLangOptions.builder().allowCrossServiceRules(true).build());
+          FirebaseRulesLangOptions.builder()
+              .allowCrossServiceRules(true)
+              .allowTernaryOperator(true) // as the Firestore emulator compiles its rules (EmulatorRulesCompiler)
+              .build());
   private final Map<String, DefaultEvaluator> rulesets = new ConcurrentHashMap<>();
   private final Map<Integer, FirestoreReads> readsByRequest = new ConcurrentHashMap<>();
   private final OutputStream out;
+  private final BufferedReader in;
+  private final Thread reader = Thread.currentThread();
+  private static final long LINE_GAP_MS = 10;
+  private long lastWriteMs;
 
-  StorageRulesRuntime(OutputStream out) {
+  StorageRulesRuntime(BufferedReader in, OutputStream out) {
+    this.in = in;
     this.out = out;
   }
 
-  public static void main(String[] args) throws IOException {
+  /** Set on the JVM that serves (see {@link #serveInFastStartingJvm}). */
+  private static final String SERVING = "tangent.storagerules.serving";
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    if (System.getProperty(SERVING) == null && serveInFastStartingJvm(args)) return;
+    serve();
+  }
+
+  /**
+   * firebase-tools starts the runtime as {@code java -jar <jar> serve}, with no say over JVM
+   * options. With HotSpot's default tiered compilation the optimizing compiler spends seconds of
+   * CPU on the rules compiler's start (ANTLR, protobuf) and slows it severalfold on a busy
+   * 2-core machine; the quick compiler alone (TieredStopAtLevel=1) gets storage.rules loaded
+   * 3-5x sooner, and verify still answers in milliseconds. So this JVM starts a second one with
+   * that option, sharing its stdin/stdout/stderr, and lives as long as it does. Returns false
+   * (serve here instead) if the second JVM cannot be started.
+   */
+  private static boolean serveInFastStartingJvm(String[] args) throws InterruptedException {
+    try {
+      String javaCommand = ProcessHandle.current().info().command().orElse(null);
+      if (javaCommand == null) return false;
+      String classPath =
+          Path.of(StorageRulesRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              .toString();
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  javaCommand,
+                  "-XX:TieredStopAtLevel=1",
+                  "-Duser.language=en",
+                  "-D" + SERVING + "=1",
+                  "-cp",
+                  classPath,
+                  StorageRulesRuntime.class.getName()));
+      command.addAll(Arrays.asList(args));
+      Process server = new ProcessBuilder(command).inheritIO().start();
+      // firebase-tools stops the runtime with SIGINT: take the serving JVM along.
+      Runtime.getRuntime().addShutdownHook(new Thread(server::destroy));
+      System.exit(server.waitFor());
+      return true;
+    } catch (IOException | URISyntaxException | SecurityException e) {
+      return false;
+    }
+  }
+
+  private static void serve() throws IOException {
     // The engine logs through java.util.logging to stderr, and firebase-tools reports every stderr
     // line as "Unexpected rules runtime error".
     LogManager.getLogManager().reset();
-    StorageRulesRuntime runtime =
-        new StorageRulesRuntime(new FileOutputStream(FileDescriptor.out));
-    runtime.send(reply(-1));
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    StorageRulesRuntime runtime =
+        new StorageRulesRuntime(in, new FileOutputStream(FileDescriptor.out));
+    runtime.send(reply(-1));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       if (!line.isBlank()) runtime.handle(line);
     }
@@ -226,18 +284,45 @@ public final class StorageRulesRuntime {
   }
 
   /**
-   * One line per write and flush: firebase-tools 14.18 parses each stdout chunk it receives as one
-   * JSON document.
+   * Whether firebase-tools has written more than we have read. Asked only on the thread that
+   * reads stdin (BufferedReader.ready() waits for a readLine() under way); elsewhere, assume so.
+   */
+  private boolean moreInputWaiting() {
+    if (Thread.currentThread() != reader) return true;
+    try {
+      return in.ready();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * firebase-tools 14.18 parses each chunk it reads from our stdout as one JSON document (later
+   * versions split lines), so two lines arriving together are both lost and their requests hang.
+   * One line per write and flush; and when another request is under way or waiting in stdin (only
+   * then can two of our lines follow each other with no message from firebase-tools between
+   * them), lines are kept {@link #LINE_GAP_MS} apart, as firebase-tools keeps its own writes 15
+   * ms apart for the same reason.
    */
   void send(JsonObject message) {
     byte[] line = (message + "\n").getBytes(StandardCharsets.UTF_8);
+    int own = (message.has("id") ? message.get("id") : message.get("server_request_id")).getAsInt();
+    boolean crowded =
+        readsByRequest.keySet().stream().anyMatch(id -> id != own) || moreInputWaiting();
     synchronized (out) {
       try {
+        if (crowded) {
+          long waitMs = lastWriteMs + LINE_GAP_MS - System.currentTimeMillis();
+          if (waitMs > 0) Thread.sleep(waitMs);
+        }
         out.write(line);
         out.flush();
+        lastWriteMs = System.currentTimeMillis();
       } catch (IOException e) {
         // firebase-tools has gone; nobody is left to answer.
         System.exit(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
