@@ -1,0 +1,63 @@
+// Shard runs at a later moment, through a Cloud Tasks queue (the `matchShardTask`
+// function). Production honours `scheduleTime`; the Firebase emulator dispatches at once,
+// so the handler waits out what is left of the delay itself (see waitUntilDue).
+import { getFunctions } from 'firebase-admin/functions';
+import { CHAT_MODES, type ChatMode } from '../shared/model';
+import { shardId, type ShardRef } from './shards';
+import type { Scheduler } from './matchmaker';
+
+export const MATCH_TASK_FUNCTION = 'matchShardTask';
+/** The emulator gives a task 10 s; a handler waits at most this long, then re-queues. */
+const MAX_WAIT_IN_HANDLER_MS = 7_000;
+
+export interface ShardTaskPayload {
+	mode: ChatMode;
+	language: string | null;
+	shard: number;
+	shards: number;
+	dueAtMs: number;
+}
+
+export function parseShardTask(data: unknown): ShardTaskPayload {
+	if (typeof data !== 'object' || data === null) throw new Error('shard task: payload is not an object');
+	const { mode, language, shard, shards, dueAtMs } = data as Record<string, unknown>;
+	const whole = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+	if (typeof mode !== 'string' || !(CHAT_MODES as readonly string[]).includes(mode)) throw new Error('shard task: bad mode');
+	if (language !== null && (typeof language !== 'string' || !/^[a-z]{2,3}$/.test(language))) throw new Error('shard task: bad language');
+	if (!whole(shard) || !whole(shards) || shards < 1 || shard >= shards || !whole(dueAtMs)) throw new Error('shard task: bad numbers');
+	return { mode: mode as ChatMode, language, shard, shards, dueAtMs };
+}
+
+/** One task per shard and second: many joins asking for the same widening share it. */
+function taskId(ref: ShardRef, atMs: number): string {
+	return `${shardId(ref)}-${Math.ceil(atMs / 1_000)}`.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+export const cloudTasksScheduler: Scheduler = {
+	async runAt(ref, atMs) {
+		const dueAtMs = Math.ceil(atMs / 1_000) * 1_000;
+		const payload: ShardTaskPayload = { mode: ref.mode, language: ref.language, shard: ref.shard, shards: ref.shards, dueAtMs };
+		try {
+			await getFunctions()
+				.taskQueue(MATCH_TASK_FUNCTION)
+				.enqueue(payload, { scheduleTime: new Date(dueAtMs), id: taskId(ref, dueAtMs) });
+		} catch (error) {
+			if ((error as { code?: unknown }).code === 'functions/task-already-exists') return;
+			throw error;
+		}
+	}
+};
+
+/**
+ * Production delivers a task at its scheduleTime and this returns at once. The emulator
+ * delivers it straight away: wait here, up to what its dispatch deadline allows. Returns
+ * false when the task is still early and was queued again.
+ */
+export async function waitUntilDue(task: ShardTaskPayload): Promise<boolean> {
+	const early = task.dueAtMs - Date.now();
+	if (early <= 0) return true;
+	await new Promise((r) => setTimeout(r, Math.min(early, MAX_WAIT_IN_HANDLER_MS)));
+	if (task.dueAtMs <= Date.now()) return true;
+	await cloudTasksScheduler.runAt(task, task.dueAtMs);
+	return false;
+}
