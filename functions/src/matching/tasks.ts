@@ -20,12 +20,14 @@ export interface ShardTaskPayload {
 
 export function parseShardTask(data: unknown): ShardTaskPayload {
 	if (typeof data !== 'object' || data === null) throw new Error('shard task: payload is not an object');
-	const { mode, language, shard, shards, dueAtMs } = data as Record<string, unknown>;
+	const field = (key: string): unknown => Reflect.get(data, key);
+	const [mode, language, shard, shards, dueAtMs] = ['mode', 'language', 'shard', 'shards', 'dueAtMs'].map(field);
 	const whole = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-	if (typeof mode !== 'string' || !(CHAT_MODES as readonly string[]).includes(mode)) throw new Error('shard task: bad mode');
 	if (language !== null && (typeof language !== 'string' || !/^[a-z]{2,3}$/.test(language))) throw new Error('shard task: bad language');
 	if (!whole(shard) || !whole(shards) || shards < 1 || shard >= shards || !whole(dueAtMs)) throw new Error('shard task: bad numbers');
-	return { mode: mode as ChatMode, language, shard, shards, dueAtMs };
+	const chatMode = CHAT_MODES.find((m) => m === mode);
+	if (!chatMode) throw new Error('shard task: bad mode');
+	return { mode: chatMode, language: language ?? null, shard, shards, dueAtMs };
 }
 
 /** One task per shard and second: many joins asking for the same widening share it. */
@@ -33,19 +35,21 @@ function taskId(ref: ShardRef, atMs: number): string {
 	return `${shardId(ref)}-${Math.ceil(atMs / 1_000)}`.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
-export const cloudTasksScheduler: Scheduler = {
-	async runAt(ref, atMs) {
-		const dueAtMs = Math.ceil(atMs / 1_000) * 1_000;
-		const payload: ShardTaskPayload = { mode: ref.mode, language: ref.language, shard: ref.shard, shards: ref.shards, dueAtMs };
-		try {
-			await getFunctions()
-				.taskQueue(MATCH_TASK_FUNCTION)
-				.enqueue(payload, { scheduleTime: new Date(dueAtMs), id: taskId(ref, dueAtMs) });
-		} catch (error) {
-			if ((error as { code?: unknown }).code === 'functions/task-already-exists') return;
-			throw error;
-		}
+async function enqueue(ref: ShardRef, atMs: number, deduplicate: boolean): Promise<void> {
+	const dueAtMs = Math.ceil(atMs / 1_000) * 1_000;
+	const payload: ShardTaskPayload = { mode: ref.mode, language: ref.language, shard: ref.shard, shards: ref.shards, dueAtMs };
+	try {
+		await getFunctions()
+			.taskQueue(MATCH_TASK_FUNCTION)
+			.enqueue(payload, { scheduleTime: new Date(dueAtMs), ...(deduplicate ? { id: taskId(ref, dueAtMs) } : {}) });
+	} catch (error) {
+		if (typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 'functions/task-already-exists') return;
+		throw error;
 	}
+}
+
+export const cloudTasksScheduler: Scheduler = {
+	runAt: (ref, atMs) => enqueue(ref, atMs, true)
 };
 
 /**
@@ -58,6 +62,7 @@ export async function waitUntilDue(task: ShardTaskPayload): Promise<boolean> {
 	if (early <= 0) return true;
 	await new Promise((r) => setTimeout(r, Math.min(early, MAX_WAIT_IN_HANDLER_MS)));
 	if (task.dueAtMs <= Date.now()) return true;
-	await cloudTasksScheduler.runAt(task, task.dueAtMs);
+	// Not deduplicated: this very task still holds the id until it returns.
+	await enqueue(task, task.dueAtMs, false);
 	return false;
 }
