@@ -62,8 +62,9 @@ export function loadDesign(name, { root, baselineLib }) {
 				return () => m.matchJoin(db, { uid, mode: after.mode, language: after.language }, scheduler);
 			},
 			runShard: (db, ref, scheduler) => m.runShard(db, ref, scheduler),
-			attemptsOf: (r) => (r.transactionAttempts ?? 0) + (r.leaseAttempts ?? 0),
-			pairingAttemptsOf: (r) => r.transactionAttempts ?? 0,
+			attemptsOf: (r) => r.transactionAttempts ?? 0,
+			/** The lease is written with version preconditions, not in a transaction: tries, races lost included. */
+			leaseAttemptsOf: (r) => r.leaseAttempts ?? 0,
 			forget: () => m.forgetCachedHistory()
 		};
 	}
@@ -80,7 +81,7 @@ export function loadDesign(name, { root, baselineLib }) {
 		},
 		runShard: null,
 		attemptsOf: (r) => r.transactionAttempts ?? 0,
-		pairingAttemptsOf: (r) => r.transactionAttempts ?? 0,
+		leaseAttemptsOf: () => 0,
 		forget: () => {}
 	};
 }

@@ -4,7 +4,8 @@
 // lasted long enough to widen someone's search (a task the run itself schedules, see
 // `Scheduler`). Never for a heartbeat: those only prove a page is alive.
 //
-// One writer per shard: a run first takes the shard's lease (matchShards/{shard}). A join
+// One writer per shard: a run first takes the shard's lease (matchShards/{shard}, written
+// with version preconditions rather than in a transaction, so nobody locks it). A join
 // whose shard is busy only marks it `pending`, and the lease holder runs again before it
 // lets go, so a burst of joins costs a few runs, each pairing everyone present, instead of
 // a crowd of runs fighting over the same entries.
@@ -14,7 +15,15 @@
 // pairs with the pure policy (shared interests first, blocks and recent partners kept
 // apart), and commits them a few dozen to a transaction that re-reads every entry and
 // pairs only those still waiting as planned. So nobody is matched twice or after leaving.
-import { FieldPath, FieldValue, Timestamp, type DocumentSnapshot, type Firestore, type Transaction } from 'firebase-admin/firestore';
+import {
+	FieldPath,
+	FieldValue,
+	Timestamp,
+	type DocumentReference,
+	type DocumentSnapshot,
+	type Firestore,
+	type Transaction
+} from 'firebase-admin/firestore';
 import { logger } from 'firebase-functions/v2';
 import { safetyRecordOf } from '../firestore';
 import { avoidedBy, isBanActive } from '../shared/safety';
@@ -69,7 +78,7 @@ export interface ShardRunReport {
 	pairs: number;
 	/** Pairing transaction bodies run (retries included). */
 	transactionAttempts: number;
-	/** Lease transaction bodies run (retries included). */
+	/** Reads of the lease document before a guarded write (one more per race lost). */
 	leaseAttempts: number;
 	/** Document reads the run made (queries: one per document returned, at least one). */
 	reads: number;
@@ -155,48 +164,91 @@ export async function runShard(firestore: Firestore, ref: ShardRef, scheduler: S
 	};
 	const leaseRef = firestore.collection(MATCH_COLLECTIONS.shards).doc(id);
 	const holder = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-	const acquired = await firestore.runTransaction(async (tx) => {
-		report.leaseAttempts++;
-		const snap = await tx.get(leaseRef);
-		const until: unknown = snap.get('leaseUntilMs');
-		if (typeof until === 'number' && until > Date.now()) {
-			if (snap.get('pending') !== true) tx.update(leaseRef, { pending: true });
-			return { held: false, firstPending: snap.get('pending') !== true, until };
-		}
-		tx.set(leaseRef, { leaseUntilMs: Date.now() + LEASE_MS, pending: false, holder, runs: FieldValue.increment(0) }, { merge: true });
-		return { held: true, firstPending: false, until: 0 };
-	});
-	report.reads++;
-	report.writes++;
-	if (!acquired.held) {
+	const lease = await takeLease(leaseRef, holder, report);
+	if (!lease.held) {
 		// The holder runs again for us before letting go; should it crash, a task after its
 		// lease runs the shard (one per lease, however many joins queue behind it).
-		if (acquired.firstPending) await scheduleRun(scheduler, ref, acquired.until + 1, report);
+		if (lease.firstPending) await scheduleRun(scheduler, ref, lease.until + 1, report);
 		return report;
 	}
 	report.outcome = 'ran';
 	for (;;) {
 		report.runs++;
 		const again = await runOnce(firestore, ref, report, scheduler);
-		const more = await firestore.runTransaction(async (tx) => {
-			report.leaseAttempts++;
-			const snap = await tx.get(leaseRef);
-			if (snap.get('holder') !== holder) return false; // expired and taken: the new holder carries on
-			const pending = snap.get('pending') === true;
-			const goOn = (pending || again) && report.runs < MAX_RUNS_PER_LEASE;
-			tx.update(leaseRef, {
-				leaseUntilMs: goOn ? Date.now() + LEASE_MS : 0,
-				pending: false,
-				runs: FieldValue.increment(1),
-				...(goOn ? {} : { holder: FieldValue.delete() })
-			});
-			if (!goOn && (pending || again)) return 'schedule';
-			return goOn;
-		});
+		const next = await releaseLease(leaseRef, holder, again, report);
+		if (next === 'schedule') await scheduleRun(scheduler, ref, Date.now() + 1_000, report);
+		if (next !== 'continue') return report;
+	}
+}
+
+/** How many times a run re-reads the lease after losing a race for it. */
+const LEASE_TRIES = 8;
+
+type LeaseOutcome = { held: true } | { held: false; firstPending: boolean; until: number };
+
+/** Another writer changed the lease document between our read and our write. */
+function isLostRace(error: unknown): boolean {
+	const code = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
+	return code === 6 || code === 9 || code === 10; // ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED
+}
+
+/**
+ * Takes the shard's lease, or marks it pending for its holder. Writes are guarded by the
+ * version read (no transaction, so a burst of joins takes no locks on the document). A
+ * join that loses every race leaves its entry to whoever won: their change came after the
+ * entry was written, so their next run reads it.
+ */
+async function takeLease(leaseRef: DocumentReference, holder: string, report: ShardRunReport): Promise<LeaseOutcome> {
+	for (let i = 0; i < LEASE_TRIES; i++) {
+		report.leaseAttempts++;
+		const snap = await leaseRef.get();
 		report.reads++;
-		report.writes++;
-		if (more === 'schedule') await scheduleRun(scheduler, ref, Date.now() + 1_000, report);
-		if (more !== true) return report;
+		const until: unknown = snap.get('leaseUntilMs');
+		try {
+			if (typeof until === 'number' && until > Date.now()) {
+				if (snap.get('pending') === true) return { held: false, firstPending: false, until };
+				await leaseRef.update({ pending: true }, { lastUpdateTime: snap.updateTime! });
+				report.writes++;
+				return { held: false, firstPending: true, until };
+			}
+			const taken = { leaseUntilMs: Date.now() + LEASE_MS, pending: false, holder };
+			if (snap.exists) await leaseRef.update(taken, { lastUpdateTime: snap.updateTime! });
+			else await leaseRef.create({ ...taken, runs: 0 });
+			report.writes++;
+			return { held: true };
+		} catch (error) {
+			if (!isLostRace(error)) throw error;
+		}
+	}
+	return { held: false, firstPending: false, until: 0 };
+}
+
+/** After a run: run again (joins came meanwhile, or a pair fell through), or let go. */
+async function releaseLease(
+	leaseRef: DocumentReference,
+	holder: string,
+	again: boolean,
+	report: ShardRunReport
+): Promise<'continue' | 'schedule' | 'done'> {
+	for (;;) {
+		report.leaseAttempts++;
+		const snap = await leaseRef.get();
+		report.reads++;
+		if (snap.get('holder') !== holder) return 'done'; // expired and taken: the new holder carries on
+		const pending = snap.get('pending') === true;
+		const goOn = (pending || again) && report.runs < MAX_RUNS_PER_LEASE;
+		try {
+			await leaseRef.update(
+				{ leaseUntilMs: goOn ? Date.now() + LEASE_MS : 0, pending: false, holder: goOn ? holder : null, runs: FieldValue.increment(1) },
+				{ lastUpdateTime: snap.updateTime! }
+			);
+			report.writes++;
+		} catch (error) {
+			if (!isLostRace(error)) throw error;
+			continue; // someone set `pending` since the read: look again
+		}
+		if (goOn) return 'continue';
+		return pending || again ? 'schedule' : 'done';
 	}
 }
 
