@@ -174,7 +174,16 @@ export async function runShard(firestore: Firestore, ref: ShardRef, scheduler: S
 	report.outcome = 'ran';
 	for (;;) {
 		report.runs++;
-		const again = await runOnce(firestore, ref, report, scheduler);
+		let again: boolean;
+		try {
+			again = await runOnce(firestore, ref, report, scheduler);
+		} catch (error) {
+			// Let go at once, and have the shard run again shortly, rather than leave the
+			// joins queued behind this lease waiting for it to expire.
+			await releaseLease(leaseRef, holder, false, report, { giveUp: true }).catch(() => 'done');
+			await scheduleRun(scheduler, ref, Date.now() + 1_000, report);
+			throw error;
+		}
 		const next = await releaseLease(leaseRef, holder, again, report);
 		if (next === 'schedule') await scheduleRun(scheduler, ref, Date.now() + 1_000, report);
 		if (next !== 'continue') return report;
@@ -228,7 +237,8 @@ async function releaseLease(
 	leaseRef: DocumentReference,
 	holder: string,
 	again: boolean,
-	report: ShardRunReport
+	report: ShardRunReport,
+	{ giveUp = false } = {}
 ): Promise<'continue' | 'schedule' | 'done'> {
 	for (;;) {
 		report.leaseAttempts++;
@@ -236,7 +246,7 @@ async function releaseLease(
 		report.reads++;
 		if (snap.get('holder') !== holder) return 'done'; // expired and taken: the new holder carries on
 		const pending = snap.get('pending') === true;
-		const goOn = (pending || again) && report.runs < MAX_RUNS_PER_LEASE;
+		const goOn = !giveUp && (pending || again) && report.runs < MAX_RUNS_PER_LEASE;
 		try {
 			await leaseRef.update(
 				{ leaseUntilMs: goOn ? Date.now() + LEASE_MS : 0, pending: false, holder: goOn ? holder : null, runs: FieldValue.increment(1) },
