@@ -146,18 +146,19 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matching policy on th
 		expect([...rematch.members].sort()).toEqual([a!.uid, b!.uid].sort());
 	});
 
-	it('never matches a page that stopped sending heartbeats, and sweeps it away', async () => {
+	it('never matches a page that stopped sending heartbeats: the matcher takes it out of line, the sweep deletes it', async () => {
 		const [vanished, alive] = await people('vanished', 'alive');
 		await join(vanished!);
 		// The tab closed long ago: its heartbeat is old (as if written then).
 		const long = Timestamp.fromMillis(Date.now() - WAITING_ENTRY_TTL_MS - 5_000);
 		await adminDb().doc(`lobby/${vanished!.uid}`).update({ heartbeatAt: long, joinedAt: long });
 		await join(alive!);
-		await quiet();
+		await waitFor('the matcher to mark the silent entry left', async () => ((await statusOf(vanished!)) === 'left' ? true : undefined));
 		expect((await adminDb().collection('calls').get()).size).toBe(0);
+		expect(await statusOf(alive!)).toBe('waiting');
 
 		const report = await sweepStale(adminDb(), Date.now());
-		expect(report.staleWaiting).toBe(1);
+		expect(report).toMatchObject({ staleWaiting: 0, leftEntries: 1 });
 		expect((await adminDb().doc(`lobby/${vanished!.uid}`).get()).exists).toBe(false);
 		expect(await statusOf(alive!)).toBe('waiting');
 	});
