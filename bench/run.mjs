@@ -5,6 +5,8 @@
 //   2/3/4b. call setup in Chromium  (browser/callSetup.mjs: Tangent text, codelab, video)
 //   1/4a. matchmaking at N users   (load/matchmaking.mjs: Tangent, single-document queue)
 //   6. Storage rules runtime        (storageRules.mjs: start time, verify latency)
+//   7. matching under a crowd       (crowd/crowd.mjs: lockout, heartbeats, cost per pair,
+//                                    contention, churn, cost model; report in crowd.md)
 // and writes bench-results/report.md, report.json and latency.svg. Prints the targets
 // with PASS/FAIL and exits 0 whether or not they are met (the report says which).
 //
@@ -19,6 +21,7 @@ import { evaluate, markdown, summaryTable, svgPanels } from './lib/report.mjs';
 import { latencySvg } from './lib/svg.mjs';
 import { runMatchmakingSet } from './load/matchmaking.mjs';
 import { measureStorageRules } from './storageRules.mjs';
+import { runCrowdBench } from './crowd/crowd.mjs';
 import { measureWeight } from './weight.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -166,6 +169,10 @@ async function main() {
 		await env.browser?.close().catch(() => {});
 		env.browser = null;
 
+		await phase('matching under a crowd (issue #12)', async () => {
+			results.crowd = await runCrowdBench({ quick: QUICK, out: OUT, log: (l) => log(l) });
+		}, { browser: false });
+
 		for (const n of config.ns) {
 			await phase(`matchmaking, N = ${n}`, async () => {
 				const scenarios = [...(config.parallelNs.includes(n) ? ['parallel'] : []), 'tangent', 'single-doc'];
@@ -206,6 +213,10 @@ async function main() {
 
 	console.log(`\nTangent bench (${QUICK ? 'quick' : 'full'} run, ${(results.meta.durationS / 60).toFixed(1)} min) — bench-results/report.md\n`);
 	console.log(summaryTable(targets));
+	if (results.crowd) {
+		console.log('\nMatching under a crowd (bench-results/crowd.md):');
+		for (const c of results.crowd.checks) console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.value} (target ${c.target})`);
+	}
 	if (results.errors.length) console.log(`\n${results.errors.length} phase(s) failed; see the report.`);
 }
 

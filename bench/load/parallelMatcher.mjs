@@ -4,16 +4,17 @@
 // times), so throughput there measures the emulator's dispatch. Deployed, each lobby write
 // starts its own function instance (maxInstances: 100).
 //
-// This variant runs the real, compiled matchmaker (functions/lib/matching/matchmaker.js,
-// `matchSeeker`) for every lobby write that leaves an entry waiting, as the trigger in
-// functions/src/index.ts does, up to 100 at a time, on a named database
-// (`bench-parallel`) that no trigger watches. Events come from an Admin SDK listener on
-// the lobby, which can fold two quick writes to one entry into one change (a trigger
-// would run twice; the second run would find the entry matched or run again harmlessly).
+// This variant runs the real, compiled matchmaker (functions/lib/matching/matchmaker.js)
+// as the trigger in functions/src/index.ts does: `isJoinWrite` decides whether a lobby
+// write is a join (heartbeats and leaves run nothing), and a join runs `matchJoin`, up to
+// 100 at a time, on a named database (`bench-parallel`) that no trigger watches. The
+// shard runs the matcher schedules (Cloud Tasks in production) run from timers here.
+// Events come from an Admin SDK listener on the lobby, which can fold two quick writes to
+// one entry into one change.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { matchSeeker } = require('../../functions/lib/matching/matchmaker.js');
+const { isJoinWrite, matchJoin, runShard } = require('../../functions/lib/matching/matchmaker.js');
 
 export const PARALLEL_DATABASE = 'bench-parallel';
 
@@ -21,20 +22,35 @@ export const PARALLEL_DATABASE = 'bench-parallel';
 export function startParallelMatcher(db, { maxInstances = 100 } = {}) {
 	const queue = [];
 	const reports = [];
+	const timers = new Set();
+	const lastSeen = new Map();
 	let running = 0;
 	let failures = 0;
 	let maxRunning = 0;
+	let stopped = false;
 	let idle = Promise.resolve();
 	let markIdle = () => {};
 
+	const scheduler = {
+		async runAt(ref, atMs) {
+			if (stopped) return;
+			const timer = setTimeout(() => {
+				timers.delete(timer);
+				if (!stopped) queue.push(() => runShard(db, ref, scheduler));
+				pump();
+			}, Math.max(0, atMs - Date.now()));
+			timers.add(timer);
+		}
+	};
+
 	const pump = () => {
 		while (running < maxInstances && queue.length > 0) {
-			const uid = queue.shift();
+			const job = queue.shift();
 			running++;
 			maxRunning = Math.max(maxRunning, running);
 			if (running === 1) idle = new Promise((r) => (markIdle = r));
 			const started = performance.timeOrigin + performance.now();
-			matchSeeker(db, uid)
+			job()
 				.then((report) => reports.push({ ...report, ms: performance.timeOrigin + performance.now() - started }))
 				.catch(() => failures++)
 				.finally(() => {
@@ -48,7 +64,13 @@ export function startParallelMatcher(db, { maxInstances = 100 } = {}) {
 	const unsubscribe = db.collection('lobby').onSnapshot(
 		(snap) => {
 			for (const change of snap.docChanges()) {
-				if (change.type !== 'removed' && change.doc.get('status') === 'waiting') queue.push(change.doc.id);
+				const before = lastSeen.get(change.doc.id);
+				const after = change.type === 'removed' ? undefined : change.doc.data();
+				if (after) lastSeen.set(change.doc.id, after);
+				else lastSeen.delete(change.doc.id);
+				if (!isJoinWrite(before, after)) continue;
+				const { mode, language } = after;
+				queue.push(() => matchJoin(db, { uid: change.doc.id, mode, language }, scheduler));
 			}
 			pump();
 		},
@@ -58,6 +80,8 @@ export function startParallelMatcher(db, { maxInstances = 100 } = {}) {
 	return async function stop() {
 		unsubscribe();
 		await idle;
+		stopped = true;
+		for (const t of timers) clearTimeout(t);
 		return { reports, failures, maxRunning };
 	};
 }

@@ -12,7 +12,7 @@
 //
 // scenario 'tangent' does what the app does (src/lib/matching/lobby.ts and the search
 // part of src/lib/call/session.svelte.ts): the exact lobby write, then a listener on its
-// own entry, and the app's heartbeat/patience timer while waiting. With `database` set it
+// own entry, and the app's heartbeat timer while waiting. With `database` set it
 // does the same in that named database (the parallel-dispatch variant, see
 // parallelMatcher.mjs). scenario 'single-doc' runs the baseline matcher
 // (bench/baselines/singleDocMatcher.mjs).
@@ -36,7 +36,7 @@ import { getFirestore as getAdminFirestore } from 'firebase-admin/firestore';
 import model from '../../functions/lib/shared/model.js';
 import { CALLS, singleDocMatch } from '../baselines/singleDocMatcher.mjs';
 
-const { COLLECTIONS, LOBBY_HEARTBEAT_MS, PATIENCE, PATIENCE_AFTER_MS } = model;
+const { COLLECTIONS, LOBBY_HEARTBEAT_MS } = model;
 const PROJECT_ID = 'demo-tangent';
 const [FS_HOST, FS_PORT] = (process.env.FIRESTORE_EMULATOR_HOST ?? '127.0.0.1:8080').split(':');
 const AUTH_HOST = process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099';
@@ -55,13 +55,6 @@ function adminDb(database) {
 	const key = database ?? '(default)';
 	if (!adminDbs.has(key)) adminDbs.set(key, database ? getAdminFirestore(adminApp, database) : getAdminFirestore(adminApp));
 	return adminDbs.get(key);
-}
-
-/** lobby.ts patienceAfter(), from the shared constants. */
-function patienceAfter(waitedMs) {
-	if (waitedMs >= PATIENCE_AFTER_MS.acceptsRecentPartners) return PATIENCE.acceptsRecentPartners;
-	if (waitedMs >= PATIENCE_AFTER_MS.acceptsStrangers) return PATIENCE.acceptsStrangers;
-	return PATIENCE.fresh;
 }
 
 const counters = { listenerErrors: 0, listenerErrorCodes: {}, polledUsers: 0, joinErrors: 0, heartbeats: 0, heartbeatRefused: 0, txAttempts: 0, txFailures: 0 };
@@ -145,7 +138,6 @@ async function tangentUser(user, deadline) {
 			mode: 'text',
 			interests: [],
 			language: null,
-			patience: PATIENCE.fresh,
 			joinedAt: stamp,
 			heartbeatAt: stamp
 		});
@@ -154,21 +146,17 @@ async function tangentUser(user, deadline) {
 		return { ...result, error: String(error?.code ?? error) };
 	}
 	result.tAck = now();
-	// The heartbeat/patience timer of session.svelte.ts #keepLobbyEntryAlive (no interests).
-	const joinedAt = Date.now();
-	let lastBeat = joinedAt;
-	let patience = 0;
+	// The heartbeat timer of session.svelte.ts #keepLobbyEntryAlive: heartbeatAt alone
+	// (patience is the server's).
+	let lastBeat = Date.now();
 	let searching = true;
 	const timer = setInterval(() => {
 		if (!searching) return;
 		const t = Date.now();
-		const wanted = patienceAfter(t - joinedAt);
-		const widen = wanted > patience && wanted >= 2;
-		if (!widen && t - lastBeat < LOBBY_HEARTBEAT_MS) return;
+		if (t - lastBeat < LOBBY_HEARTBEAT_MS) return;
 		lastBeat = t;
-		patience = Math.max(patience, wanted);
 		counters.heartbeats++;
-		updateDoc(ref, { heartbeatAt: serverTimestamp(), patience }).catch(() => counters.heartbeatRefused++);
+		updateDoc(ref, { heartbeatAt: serverTimestamp() }).catch(() => counters.heartbeatRefused++);
 	}, SEARCH_TICK_MS);
 	const seen = await watchUntil(
 		user,

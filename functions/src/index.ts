@@ -3,25 +3,59 @@ import { logger } from 'firebase-functions/v2';
 import { onDocumentUpdated, onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { onRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { onTaskDispatched } from 'firebase-functions/v2/tasks';
 import { getAuth } from 'firebase-admin/auth';
 import { callConverter, db } from './firestore';
 import { parseLobbyEntry } from './shared/model';
+import { leaveByBeacon } from './matching/leave';
+import { cloudTasksScheduler, parseShardTask, waitUntilDue } from './matching/tasks';
 import { cleanUpAbandonedAccounts } from './maintenance/accounts';
 import { cleanUpEndedCall } from './calls/cleanup';
 import { sweepOldFiles, sweepStale } from './maintenance/sweep';
 import { callFileStore } from './storage';
-import { matchSeeker } from './matching/matchmaker';
+import { isJoinWrite, matchJoin, runShard } from './matching/matchmaker';
 import { countOnline } from './matching/online';
 import { ACCOUNT_CLEANUP_BUDGET_MS, RUNTIME, SWEEP_BUDGET_MS } from './runtime';
 
-/** Every write that leaves a lobby entry waiting looks for a partner for its owner. */
+/**
+ * A join runs (or queues) the matcher for the joiner's pool shard. Firestore triggers
+ * cannot filter by field, so heartbeats, leaves and matches invoke this too: they return
+ * here, before any read, and run no matching.
+ */
 export const matchmaker = onDocumentWritten({ ...RUNTIME.matchmaker, document: 'lobby/{uid}' }, async (event) => {
 	const after = event.data?.after;
-	if (!after?.exists || after.get('status') !== 'waiting') return;
+	if (!isJoinWrite(event.data?.before?.data(), after?.data())) return;
 	const started = Date.now();
-	const entry = parseLobbyEntry(after.ref.path, after.data() ?? {});
-	const report = await matchSeeker(db(), event.params.uid, Math.random, entry);
-	logger.info('matchmaker', { uid: event.params.uid, ms: Date.now() - started, ...report });
+	const entry = parseLobbyEntry(after!.ref.path, after!.data() ?? {});
+	const report = await matchJoin(db(), { uid: event.params.uid, mode: entry.mode, language: entry.language }, cloudTasksScheduler);
+	logger.info('matchmaker', { cause: 'join', uid: event.params.uid, ms: Date.now() - started, ...report });
+});
+
+/** A shard run the matcher scheduled: when someone's wait widens, or after a busy lease. */
+export const matchShardTask = onTaskDispatched(
+	{ ...RUNTIME.matchShardTask, retryConfig: { maxAttempts: 5, minBackoffSeconds: 1 }, rateLimits: { maxConcurrentDispatches: 100 } },
+	async (request) => {
+		const task = parseShardTask(request.data);
+		if (!(await waitUntilDue(task))) return;
+		const started = Date.now();
+		const report = await runShard(db(), task, cloudTasksScheduler);
+		logger.info('matchmaker', { cause: 'task', dueAtMs: task.dueAtMs, ms: Date.now() - started, ...report });
+	}
+);
+
+/**
+ * POST /api/leave (a Hosting rewrite): a closing tab's `navigator.sendBeacon`, its body the
+ * user's ID token. The Firestore SDK's own leave write may not get out of an unloading
+ * page; a beacon does.
+ */
+export const lobbyLeave = onRequest({ ...RUNTIME.lobbyLeave, cors: false }, async (req, res) => {
+	if (req.method !== 'POST') {
+		res.set('Allow', 'POST').status(405).json({ error: 'Use POST.' });
+		return;
+	}
+	db(); // initialises the default app for getAuth()
+	const outcome = await leaveByBeacon(db(), getAuth(), typeof req.body === 'string' ? req.body : String(req.rawBody ?? ''));
+	res.status(outcome === 'unauthenticated' ? 401 : 204).end();
 });
 
 /** When a member ends a call, remove what signaling left in Firestore and the files shared. */

@@ -48,6 +48,10 @@ export const RUNTIME = {
 		maxInstances: 100,
 		minInstances: matchmakerMinInstances
 	},
+	/** A shard run: it may first wait out a widening delay of up to 7 s (the emulator ignores scheduleTime). */
+	matchShardTask: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 60, maxInstances: 100 },
+	/** A closing tab's leave beacon: one read and one guarded write. */
+	lobbyLeave: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 30, maxInstances: 20 },
 	callCleanup: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 120, maxInstances: 50 },
 	sweep: { region: FUNCTIONS_REGION, memory: '512MiB', timeoutSeconds: SWEEP_TIMEOUT_SECONDS, maxInstances: 1, concurrency: 1 },
 	accountCleanup: {

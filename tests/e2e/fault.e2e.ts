@@ -322,7 +322,7 @@ test.describe('faults', () => {
 		expect(report).toMatchObject({ staleWaiting: 0, leftEntries: 3 }); // C, then D and E after their call
 	});
 
-	test('a visitor who drops off while waiting goes stale, is never matched, and is swept', async ({ browser }) => {
+	test('a visitor who drops off while waiting goes stale, is never matched, and the matcher takes it out of line', async ({ browser }) => {
 		test.setTimeout(120_000);
 		const names = new Map<string, string>();
 		const c = await visitor(browser, 'C');
@@ -345,7 +345,8 @@ test.describe('faults', () => {
 		expect(await lobbyEntry(cUid), 'C sent no heartbeat since').toMatchObject({ status: 'waiting', heartbeatAtMs: lastBeat });
 
 		// D searches while C's dead entry is the only other one waiting in the same pool:
-		// through D's join and D's first heartbeat (each runs the matchmaker), D stays alone.
+		// D's join runs the matcher, which marks C's entry left as it passes it (no sweep
+		// needed), and D's first heartbeat runs nothing; D stays alone.
 		const dUid = await startAndIdentify(d, names);
 		await expectStatus(d, SEARCHING);
 		const searchingSince = Date.now();
@@ -356,17 +357,17 @@ test.describe('faults', () => {
 		const aloneMs = Date.now() - searchingSince;
 		await expectStatus(d, SEARCHING, 0);
 		expect(await callIds(), 'no call was created while D searched next to the dead entry').toEqual([]);
-		expect(await lobbyEntry(cUid)).toMatchObject({ status: 'waiting', heartbeatAtMs: lastBeat });
+		expect(await lobbyEntry(cUid), 'the matcher took the dead entry out of line').toMatchObject({ status: 'left', heartbeatAtMs: lastBeat });
 		console.log(`[fault] D searched ${aloneMs} ms next to C's dead entry without being matched`);
 
 		const { callId, eUid, matchMs } = await meetNext(d, dUid, e, names);
 		expect(matchMs).toBeLessThan(aloneMs);
 
 		await leaveTogether(d, e, callId, [dUid, eUid]);
-		// Before the sweep C's dead entry is still there; the sweep removes it.
-		expect((await lobbyEntry(cUid))?.status).toBe('waiting');
+		// Before the sweep C's entry is still there, left; the sweep removes it with D's and E's.
+		expect((await lobbyEntry(cUid))?.status).toBe('left');
 		const report = await sweepAndExpectNothingLeft(names, ['D+E: ended']);
-		expect(report).toMatchObject({ staleWaiting: 1, leftEntries: 2 }); // C; D and E after their call
+		expect(report).toMatchObject({ staleWaiting: 0, leftEntries: 3 }); // C, then D and E after their call
 	});
 
 	/** E starts while D waits: they meet each other. Also returns how long the matchmaker took. */

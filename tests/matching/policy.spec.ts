@@ -4,9 +4,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { endCall } from '$lib/call/callDoc';
 import { heartbeatLobby, readLobbyEntry, type LobbyRequest } from '$lib/matching/lobby';
-import { parseCallDoc, type CallDoc } from '$shared/model';
+import { LOBBY_HEARTBEAT_MS, parseCallDoc, PATIENCE_AFTER_MS, type CallDoc } from '$shared/model';
 import { sweepStale, WAITING_ENTRY_TTL_MS } from '../../functions/src/maintenance/sweep';
-import { adminDb, clearFirestore, waitFor } from '../support/admin';
+import { adminDb, backdateJoin, clearFirestore, shardRuns, waitFor } from '../support/admin';
 import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators } from '../support/emulators';
 import { Timestamp } from 'firebase-admin/firestore';
@@ -67,21 +67,23 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matching policy on th
 		expect(await statusOf(noInterests!)).toBe('waiting');
 	});
 
-	it('falls back to anyone once both have waited, and says no interest was shared', async () => {
+	it('falls back to anyone once both have waited (the server widens on its own), and says no interest was shared', async () => {
 		const [cats, dogs] = await people('cats', 'dogs');
+		const started = Date.now();
 		await join(cats!, { interests: ['cats'] });
 		await join(dogs!, { interests: ['dogs'] });
-		await quiet();
+		const runs = await waitFor('the joins to be run', async () => ((await shardRuns()) >= 2 ? shardRuns() : undefined));
 		expect(await statusOf(cats!)).toBe('waiting');
+		expect(await statusOf(dogs!)).toBe('waiting');
 
-		// What the page does after PATIENCE_AFTER_MS.acceptsStrangers of waiting.
-		const call = nextCall(cats!);
-		await heartbeatLobby(cats!.db, cats!.uid, 1);
-		await heartbeatLobby(dogs!.db, dogs!.uid, 1);
-		const matched = await call;
+		// Neither page writes anything more: the run the matcher scheduled for the moment
+		// their patience grows (PATIENCE_AFTER_MS.acceptsStrangers) pairs them.
+		const matched = await nextCall(cats!, [], 20_000);
 		expect([...matched.members].sort()).toEqual([cats!.uid, dogs!.uid].sort());
 		expect(matched.commonInterests).toEqual([]);
-	});
+		expect(matched.createdAtMs - started).toBeGreaterThanOrEqual(PATIENCE_AFTER_MS.acceptsStrangers - 1_000);
+		expect(await shardRuns()).toBeGreaterThan(runs);
+	}, 40_000);
 
 	it('a matched page whose snapshot never came learns of its call: its heartbeat is refused, and a server read names the call', async () => {
 		const [first, second] = await people('first', 'second');
@@ -90,7 +92,9 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matching policy on th
 		await join(second!);
 		const { id: callId } = await call;
 
-		await expect(heartbeatLobby(first!.db, first!.uid, 0)).rejects.toMatchObject({ code: 'permission-denied' });
+		// As if the last beat was a full interval ago: only the status can refuse this one.
+		await adminDb().doc(`lobby/${first!.uid}`).update({ heartbeatAt: Timestamp.fromMillis(Date.now() - LOBBY_HEARTBEAT_MS) });
+		await expect(heartbeatLobby(first!.db, first!.uid)).rejects.toMatchObject({ code: 'permission-denied' });
 		const entry = await readLobbyEntry(first!.db, first!.uid);
 		expect(entry).toMatchObject({ status: 'matched', callId, partner: second!.uid });
 	});
@@ -135,24 +139,26 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matching policy on th
 		await join(partner);
 		await quiet();
 		expect(await statusOf(partner)).toBe('waiting');
-		await heartbeatLobby(leftOver!.db, leftOver!.uid, 2);
-		await heartbeatLobby(partner.db, partner.uid, 2);
+		// Both have waited long (as the server sees it: joinedAt); re-stamping joinedAt runs the matcher.
+		await backdateJoin(leftOver!.uid, PATIENCE_AFTER_MS.acceptsRecentPartners);
+		await backdateJoin(partner.uid, PATIENCE_AFTER_MS.acceptsRecentPartners);
 		const rematch = await leftOverCall;
 		expect([...rematch.members].sort()).toEqual([a!.uid, b!.uid].sort());
 	});
 
-	it('never matches a page that stopped sending heartbeats, and sweeps it away', async () => {
+	it('never matches a page that stopped sending heartbeats: the matcher takes it out of line, the sweep deletes it', async () => {
 		const [vanished, alive] = await people('vanished', 'alive');
 		await join(vanished!);
 		// The tab closed long ago: its heartbeat is old (as if written then).
 		const long = Timestamp.fromMillis(Date.now() - WAITING_ENTRY_TTL_MS - 5_000);
 		await adminDb().doc(`lobby/${vanished!.uid}`).update({ heartbeatAt: long, joinedAt: long });
 		await join(alive!);
-		await quiet();
+		await waitFor('the matcher to mark the silent entry left', async () => ((await statusOf(vanished!)) === 'left' ? true : undefined));
 		expect((await adminDb().collection('calls').get()).size).toBe(0);
+		expect(await statusOf(alive!)).toBe('waiting');
 
 		const report = await sweepStale(adminDb(), Date.now());
-		expect(report.staleWaiting).toBe(1);
+		expect(report).toMatchObject({ staleWaiting: 0, leftEntries: 1 });
 		expect((await adminDb().doc(`lobby/${vanished!.uid}`).get()).exists).toBe(false);
 		expect(await statusOf(alive!)).toBe('waiting');
 	});

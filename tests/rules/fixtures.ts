@@ -25,7 +25,8 @@ import {
 	CHAT_MODES,
 	COLLECTIONS,
 	LIMITS,
-	PATIENCE,
+	LOBBY_HEARTBEAT_MIN_INTERVAL_MS,
+	LOBBY_HEARTBEAT_MS,
 	descriptionTypeOf,
 	type CallCreateWrite,
 	type CallRole,
@@ -58,7 +59,7 @@ export const FILE_ID = 'file-1';
 const RULES_FILE = fileURLToPath(new URL('../../firestore.rules', import.meta.url));
 const STORAGE_RULES_FILE = fileURLToPath(new URL('../../storage.rules', import.meta.url));
 
-export { ALLOWED_CONTENT_TYPES, CHAT_MODES, COLLECTIONS, FILE_LIMITS, LIMITS, PATIENCE, SAFETY_COLLECTIONS, SAFETY_LIMITS };
+export { ALLOWED_CONTENT_TYPES, CHAT_MODES, COLLECTIONS, FILE_LIMITS, LIMITS, LOBBY_HEARTBEAT_MIN_INTERVAL_MS, SAFETY_COLLECTIONS, SAFETY_LIMITS };
 
 /** The Firestore instances one test talks to, each as a different caller. */
 export interface RulesFixture {
@@ -239,23 +240,23 @@ export function waitingEntry(choices: LobbyChoices = {}): LobbyJoinWrite<FieldVa
 		mode: 'text',
 		interests: [],
 		language: null,
-		patience: PATIENCE.fresh,
 		joinedAt: serverTimestamp(),
 		heartbeatAt: serverTimestamp(),
 		...choices
 	};
 }
 
-/** A waiting entry as stored after some heartbeats have raised its patience. */
-export type WaitedEntry = Omit<LobbyJoinWrite<FieldValue>, 'patience'> & LobbyHeartbeatWrite<FieldValue>;
+/** A waiting entry whose last beat was `agoMs` ago (by default a full LOBBY_HEARTBEAT_MS). */
+export type WaitedEntry = Omit<LobbyJoinWrite<FieldValue>, 'joinedAt' | 'heartbeatAt'> & LobbyJoinWrite<Timestamp>;
 
-export function waitedEntry(patience: number): WaitedEntry {
-	return { ...waitingEntry(), patience };
+export function waitedEntry(agoMs: number = LOBBY_HEARTBEAT_MS): WaitedEntry {
+	const at = Timestamp.fromMillis(Date.now() - agoMs);
+	return { ...waitingEntry(), joinedAt: at, heartbeatAt: at };
 }
 
-/** What a waiting page writes every LOBBY_HEARTBEAT_MS. */
-export function heartbeat(patience: number): LobbyHeartbeatWrite<FieldValue> {
-	return { heartbeatAt: serverTimestamp(), patience };
+/** What a waiting page writes every LOBBY_HEARTBEAT_MS: the server's time, nothing else. */
+export function heartbeat(): LobbyHeartbeatWrite<FieldValue> {
+	return { heartbeatAt: serverTimestamp() };
 }
 
 /**
@@ -267,9 +268,9 @@ export function matchedEntry(
 	callId = CALL_ID,
 	partner: string = BOB,
 	role: CallRole = 'offerer'
-): Omit<WaitedEntry, 'status'> & LobbyMatchWrite<FieldValue> {
+): Omit<LobbyJoinWrite<FieldValue>, 'status'> & LobbyMatchWrite<FieldValue> {
 	return {
-		...waitedEntry(PATIENCE.acceptsStrangers),
+		...waitingEntry(),
 		status: 'matched',
 		callId,
 		matchedAt: serverTimestamp(),
@@ -280,8 +281,8 @@ export function matchedEntry(
 }
 
 /** An entry its owner left (Stop): the matched or waiting fields stay, status `left`. */
-export function leftEntry(): Omit<WaitedEntry, 'status'> & { status: 'left' } {
-	return { ...waitedEntry(PATIENCE.acceptsStrangers), status: 'left' };
+export function leftEntry(): Omit<LobbyJoinWrite<FieldValue>, 'status'> & { status: 'left' } {
+	return { ...waitingEntry(), status: 'left' };
 }
 
 /** The same entry as if joined a minute ago: past the join rate limit. */

@@ -1,7 +1,8 @@
 // lobby/{uid}: the owner joins (a fresh `waiting` entry stamped by the server, at most
-// one join per 300 ms, never while banned), beats while waiting (heartbeatAt, rising
-// patience), reads their own entry and leaves (marks it `left`); only the matchmaker
-// (Admin SDK) may mark it `matched`, and nobody deletes it but the functions.
+// one join per 300 ms, never while banned), beats while waiting (heartbeatAt alone, at
+// most one per LOBBY_HEARTBEAT_MIN_INTERVAL_MS; patience is the server's), reads their own
+// entry and leaves (marks it `left`); only the matchmaker (Admin SDK) may mark it
+// `matched`, and nobody deletes it but the functions.
 import {
 	collection,
 	deleteDoc,
@@ -17,7 +18,8 @@ import {
 	where
 } from 'firebase/firestore';
 import { describe, expect, it } from 'vitest';
-import { isInterest, normalizeInterests, normalizeLanguage } from '$shared/model';
+import { isInterest, LOBBY_HEARTBEAT_MS, normalizeInterests, normalizeLanguage } from '$shared/model';
+import { readFileSync } from 'node:fs';
 import { describeWithEmulators } from '../support/emulators';
 import {
 	ALICE,
@@ -29,9 +31,9 @@ import {
 	expectDenied,
 	heartbeat,
 	LIMITS,
+	LOBBY_HEARTBEAT_MIN_INTERVAL_MS,
 	MALLORY,
 	matchedEntry,
-	PATIENCE,
 	paths,
 	SAFETY_LIMITS,
 	banUntil,
@@ -180,8 +182,9 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), heartbeatAt: future }));
 		});
 
-		it(`forged: joining already patient (patience ${PATIENCE.acceptsStrangers}) → denied`, async () => {
-			await expectDenied(setDoc(aliceEntry(), waitedEntry(PATIENCE.acceptsStrangers)));
+		it('forged: joining with a patience of its own (the server works it out) → denied', async () => {
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), patience: 2 }));
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), patience: 0 }));
 		});
 
 		it('wrong type: mode 42 → denied', async () => {
@@ -270,8 +273,8 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), language: 42 }));
 		});
 
-		it('wrong type: patience 0.5 → denied', async () => {
-			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), patience: 0.5 }));
+		it('wrong type: joinedAt a string → denied', async () => {
+			await expectDenied(setDoc(aliceEntry(), { ...waitingEntry(), joinedAt: 'now' }));
 		});
 	});
 
@@ -282,7 +285,7 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 		});
 
 		it('owner rejoins while waiting, with another mode and interests → allowed', async () => {
-			await fx.seed(paths.lobby(ALICE), earlier(waitedEntry(PATIENCE.acceptsRecentPartners)));
+			await fx.seed(paths.lobby(ALICE), earlier(waitedEntry()));
 			await expectAllowed(setDoc(aliceEntry(), waitingEntry({ mode: 'video', interests: ['chess'] })));
 		});
 
@@ -367,9 +370,9 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 			await expectDenied(updateDoc(aliceEntry(), { mode: 'text' }));
 		});
 
-		it('forged: "New chat" keeping the old patience → denied', async () => {
+		it('forged: "New chat" keeping the old joinedAt and heartbeatAt → denied', async () => {
 			await fx.seed(paths.lobby(ALICE), earlier(matchedEntry()));
-			await expectDenied(setDoc(aliceEntry(), waitedEntry(PATIENCE.acceptsStrangers)));
+			await expectDenied(setDoc(aliceEntry(), waitedEntry()));
 		});
 
 		it('wrong type: mode 42 → denied', async () => {
@@ -384,113 +387,106 @@ describeWithEmulators(['firestore'], 'lobby/{uid} rules', () => {
 	});
 
 	describe('update: heartbeat', () => {
-		it('owner beats without raising patience → allowed', async () => {
+		it('owner beats a full LOBBY_HEARTBEAT_MS after the last beat → allowed', async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry(LOBBY_HEARTBEAT_MS));
+			await expectAllowed(updateDoc(aliceEntry(), { ...heartbeat() }));
+		});
+
+		it(`owner beats just after the minimum interval (${LOBBY_HEARTBEAT_MIN_INTERVAL_MS} ms) → allowed`, async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry(LOBBY_HEARTBEAT_MIN_INTERVAL_MS + 1_000));
+			await expectAllowed(updateDoc(aliceEntry(), { ...heartbeat() }));
+		});
+
+		it('rate limit: a beat right after joining → denied', async () => {
 			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectAllowed(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.fresh) }));
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat() }));
 		});
 
-		it(`owner beats and raises patience ${PATIENCE.fresh} → ${PATIENCE.acceptsStrangers} → allowed`, async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectAllowed(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsStrangers) }));
+		it(`rate limit: a beat just inside the minimum interval (${LOBBY_HEARTBEAT_MIN_INTERVAL_MS} ms) → denied`, async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry(LOBBY_HEARTBEAT_MIN_INTERVAL_MS - 1_000));
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat() }));
 		});
 
-		it(`owner beats and raises patience to the maximum, ${PATIENCE.acceptsRecentPartners} → allowed`, async () => {
-			await fx.seed(paths.lobby(ALICE), waitedEntry(PATIENCE.acceptsStrangers));
-			await expectAllowed(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsRecentPartners) }));
-		});
-
-		it('owner refreshes heartbeatAt alone → allowed', async () => {
-			await fx.seed(paths.lobby(ALICE), waitedEntry(PATIENCE.acceptsStrangers));
-			await expectAllowed(updateDoc(aliceEntry(), { heartbeatAt: serverTimestamp() }));
+		it('the rules state the same minimum interval as $shared (one number, one source)', () => {
+			const rules = readFileSync(new URL('../../firestore.rules', import.meta.url), 'utf8');
+			const stated = [...rules.matchAll(/duration\.value\((\d+), 'ms'\); \/\/ LOBBY_HEARTBEAT_MIN_INTERVAL_MS/g)].map((m) => Number(m[1]));
+			expect(stated).toEqual([LOBBY_HEARTBEAT_MIN_INTERVAL_MS]);
+			expect(LOBBY_HEARTBEAT_MIN_INTERVAL_MS).toBeLessThan(LOBBY_HEARTBEAT_MS);
 		});
 
 		it('signed out → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectDenied(updateDoc(aliceEntry(fx.signedOut()), { ...heartbeat(PATIENCE.fresh) }));
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			await expectDenied(updateDoc(aliceEntry(fx.signedOut()), { ...heartbeat() }));
 		});
 
 		it("another user beats for alice's entry → denied", async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectDenied(updateDoc(aliceEntry(fx.as(MALLORY)), { ...heartbeat(PATIENCE.acceptsStrangers) }));
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			await expectDenied(updateDoc(aliceEntry(fx.as(MALLORY)), { ...heartbeat() }));
 		});
 
 		it('a heartbeat on a matched entry → denied', async () => {
 			await fx.seed(paths.lobby(ALICE), matchedEntry());
-			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsRecentPartners) }));
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat() }));
 		});
 
-		it(`lowering patience ${PATIENCE.acceptsRecentPartners} → ${PATIENCE.acceptsStrangers} → denied`, async () => {
-			await fx.seed(paths.lobby(ALICE), waitedEntry(PATIENCE.acceptsRecentPartners));
-			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsStrangers) }));
+		it('forged: a heartbeat writing patience (any value: the server works it out) → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(), patience: 2 }));
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(), patience: 0 }));
 		});
 
-		it(`patience beyond the maximum (${PATIENCE.acceptsRecentPartners + 1}) → denied`, async () => {
-			await fx.seed(paths.lobby(ALICE), waitedEntry(PATIENCE.acceptsRecentPartners));
-			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsRecentPartners + 1) }));
-		});
-
-		it('wrong type: patience 1.5 → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(1.5) }));
-		});
-
-		it("wrong type: patience '2' → denied", async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectDenied(updateDoc(aliceEntry(), { heartbeatAt: serverTimestamp(), patience: '2' }));
+		it('forged: patience alone, without a heartbeat → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			await expectDenied(updateDoc(aliceEntry(), { patience: 1 }));
 		});
 
 		it('forged: a client-chosen heartbeatAt in the future → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
 			const future = Timestamp.fromMillis(Date.now() + 3_600_000);
-			await expectDenied(updateDoc(aliceEntry(), { heartbeatAt: future, patience: PATIENCE.fresh }));
+			await expectDenied(updateDoc(aliceEntry(), { heartbeatAt: future }));
 		});
 
-		it('raising patience without refreshing heartbeatAt → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectDenied(updateDoc(aliceEntry(), { patience: PATIENCE.acceptsStrangers }));
-		});
-
-		it('removing patience → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectDenied(updateDoc(aliceEntry(), { heartbeatAt: serverTimestamp(), patience: deleteField() }));
+		it('a heartbeat that also removes a field (interests) → denied', async () => {
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			await expectDenied(updateDoc(aliceEntry(), { heartbeatAt: serverTimestamp(), interests: deleteField() }));
 		});
 
 		it("forged: a heartbeat that also sets status 'matched' and a callId → denied", async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			const beat = { ...heartbeat(PATIENCE.acceptsStrangers), status: 'matched', callId: CALL_ID };
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			const beat = { ...heartbeat(), status: 'matched', callId: CALL_ID };
 			await expectDenied(updateDoc(aliceEntry(), beat));
 		});
 
 		it('forged: a heartbeat that also sets a callId → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsStrangers), callId: CALL_ID }));
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(), callId: CALL_ID }));
 		});
 
 		it('a heartbeat that also changes the mode → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsStrangers), mode: 'video' }));
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(), mode: 'video' }));
 		});
 
 		it('a heartbeat that also changes the interests → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			const beat = { ...heartbeat(PATIENCE.acceptsStrangers), interests: ['music'] };
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			const beat = { ...heartbeat(), interests: ['music'] };
 			await expectDenied(updateDoc(aliceEntry(), beat));
 		});
 
 		it('a heartbeat that also changes the language → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.acceptsStrangers), language: 'en' }));
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(), language: 'en' }));
 		});
 
 		it('forged: a heartbeat that also moves joinedAt → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			const beat = { ...heartbeat(PATIENCE.acceptsStrangers), joinedAt: Timestamp.fromMillis(0) };
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			const beat = { ...heartbeat(), joinedAt: Timestamp.fromMillis(0) };
 			await expectDenied(updateDoc(aliceEntry(), beat));
 		});
 
 		it('unknown extra field alongside a heartbeat → denied', async () => {
-			await fx.seed(paths.lobby(ALICE), waitingEntry());
-			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(PATIENCE.fresh), nickname: 'alice' }));
+			await fx.seed(paths.lobby(ALICE), waitedEntry());
+			await expectDenied(updateDoc(aliceEntry(), { ...heartbeat(), nickname: 'alice' }));
 		});
 	});
 

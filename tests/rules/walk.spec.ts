@@ -53,13 +53,14 @@ import {
 	LIMITS,
 	MALLORY,
 	matchedEntry,
-	PATIENCE,
+	LOBBY_HEARTBEAT_MIN_INTERVAL_MS,
 	paths,
 	SAFETY_COLLECTIONS,
 	SAFETY_LIMITS,
 	signalDoc,
 	uploadWindowOpening,
 	useRulesFixture,
+	waitedEntry,
 	waitingEntry,
 	type RulesFixture
 } from './fixtures';
@@ -169,6 +170,8 @@ const interests = (count: number, chars = 8) =>
 	Array.from({ length: count }, (_, i) => `${String.fromCharCode(97 + (i % 26))}${'x'.repeat(chars - 1)}`);
 /** Alice waiting, having joined a minute ago (past the join rate limit). */
 const aliceWaiting = seeded([aliceEntry, earlier(waitingEntry())]);
+/** Waiting, last beat a full LOBBY_HEARTBEAT_MS ago: the next beat is due. */
+const aliceBeatDue = seeded([aliceEntry, waitedEntry()]);
 const aliceMatched = seeded([aliceEntry, earlier(matchedEntry())]);
 const aliceLeft = seeded([aliceEntry, earlier(leftEntry())]);
 
@@ -224,9 +227,9 @@ const lobbyCells = walk(LOBBY, {
 			run: write(ALICE, aliceEntry, () => ({ ...waitingEntry(), heartbeatAt: futureTime() }))
 		},
 		{
-			case: 'forged fields (patience at its highest)',
+			case: 'forged fields (patience: the server works it out)',
 			expect: 'denied',
-			run: write(ALICE, aliceEntry, { ...waitingEntry(), patience: PATIENCE.acceptsRecentPartners })
+			run: write(ALICE, aliceEntry, { ...waitingEntry(), patience: 2 })
 		},
 		{
 			case: 'wrong types (interests a string)',
@@ -266,10 +269,10 @@ const lobbyCells = walk(LOBBY, {
 	],
 	update: [
 		{
-			case: 'allowed (heartbeat, patience up)',
+			case: 'allowed (heartbeat, the last one a full interval ago)',
 			expect: 'allowed',
-			seed: aliceWaiting,
-			run: patch(ALICE, aliceEntry, heartbeat(PATIENCE.acceptsStrangers))
+			seed: aliceBeatDue,
+			run: patch(ALICE, aliceEntry, heartbeat())
 		},
 		{
 			case: 'allowed (leave: status left)',
@@ -295,7 +298,7 @@ const lobbyCells = walk(LOBBY, {
 			seed: seeded([aliceEntry, earlier(leftEntry())], [paths.ban(ALICE), activeBan]),
 			run: write(ALICE, aliceEntry, waitingEntry())
 		},
-		{ case: 'signed out', expect: 'denied', seed: aliceWaiting, run: patch(SIGNED_OUT, aliceEntry, heartbeat(PATIENCE.fresh)) },
+		{ case: 'signed out', expect: 'denied', seed: aliceBeatDue, run: patch(SIGNED_OUT, aliceEntry, heartbeat()) },
 		{
 			case: "another user (marks alice's entry left)",
 			expect: 'denied',
@@ -329,26 +332,32 @@ const lobbyCells = walk(LOBBY, {
 		{
 			case: 'forged fields (heartbeatAt in the future)',
 			expect: 'denied',
-			seed: aliceWaiting,
-			run: patch(ALICE, aliceEntry, () => ({ heartbeatAt: futureTime(), patience: PATIENCE.fresh }))
+			seed: aliceBeatDue,
+			run: patch(ALICE, aliceEntry, () => ({ heartbeatAt: futureTime() }))
 		},
 		{
-			case: 'forged fields (patience beyond its highest)',
+			case: 'forged fields (a heartbeat raising patience)',
+			expect: 'denied',
+			seed: aliceBeatDue,
+			run: patch(ALICE, aliceEntry, { ...heartbeat(), patience: 2 })
+		},
+		{
+			case: `rate limit (a heartbeat sooner than ${LOBBY_HEARTBEAT_MIN_INTERVAL_MS} ms after the last)`,
 			expect: 'denied',
 			seed: aliceWaiting,
-			run: patch(ALICE, aliceEntry, heartbeat(PATIENCE.acceptsRecentPartners + 1))
+			run: patch(ALICE, aliceEntry, heartbeat())
 		},
 		{
 			case: 'forged fields (a heartbeat keeps a matched entry waiting)',
 			expect: 'denied',
 			seed: aliceMatched,
-			run: patch(ALICE, aliceEntry, heartbeat(PATIENCE.acceptsRecentPartners))
+			run: patch(ALICE, aliceEntry, heartbeat())
 		},
 		{
-			case: 'wrong types (patience a string)',
+			case: 'wrong types (heartbeatAt a string)',
 			expect: 'denied',
-			seed: aliceWaiting,
-			run: patch(ALICE, aliceEntry, { heartbeatAt: serverTimestamp(), patience: '1' })
+			seed: aliceBeatDue,
+			run: patch(ALICE, aliceEntry, { heartbeatAt: 'now' })
 		},
 		{
 			case: `oversized (join again with ${LIMITS.interestsPerUser + 1} interests)`,
@@ -359,8 +368,8 @@ const lobbyCells = walk(LOBBY, {
 		{
 			case: 'unknown fields (heartbeat + nickname)',
 			expect: 'denied',
-			seed: aliceWaiting,
-			run: patch(ALICE, aliceEntry, { ...heartbeat(PATIENCE.fresh), nickname: 'al' })
+			seed: aliceBeatDue,
+			run: patch(ALICE, aliceEntry, { ...heartbeat(), nickname: 'al' })
 		}
 	],
 	delete: [

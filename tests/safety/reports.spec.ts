@@ -6,14 +6,13 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { deleteApp, initializeApp } from 'firebase/app';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { heartbeatLobby } from '$lib/matching/lobby';
 import { FUNCTIONS_REGION } from '$lib/call/iceServers';
 import { readOwnBan } from '$lib/safety/bans';
 import { callableMessage, reportPartner } from '$lib/safety/report';
-import { PATIENCE } from '$shared/model';
+import { PATIENCE_AFTER_MS } from '$shared/model';
 import { RETENTION_MS } from '$shared/retention';
 import { SAFETY_LIMITS } from '$shared/safety';
-import { adminDb, clearFirestore, waitFor } from '../support/admin';
+import { adminDb, backdateJoin, clearFirestore, shardRuns, waitFor } from '../support/admin';
 import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators, PROJECT_ID } from '../support/emulators';
 
@@ -91,15 +90,15 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 		});
 		await reportPartner(alice!.app, HOST, { callId: first, reason: 'spam' });
 
-		// Both back in the lobby, patient enough to accept even a recent partner, beating
-		// (each beat runs the matchmaker again): without the block they would be paired.
+		// Both back in the lobby, waited long enough (joinedAt, as the server counts it) to
+		// accept even a recent partner: without the block they would be paired.
+		const runs = await shardRuns();
 		await joinPaced(alice!, { mode: 'text' });
 		await joinPaced(bob!, { mode: 'text' });
-		for (let beat = 0; beat < 4; beat++) {
-			await heartbeatLobby(alice!.db, alice!.uid, PATIENCE.acceptsRecentPartners);
-			await heartbeatLobby(bob!.db, bob!.uid, PATIENCE.acceptsRecentPartners);
-			await new Promise((r) => setTimeout(r, 1000));
-		}
+		await waitFor('the matcher to run for both joins', async () => ((await shardRuns()) >= runs + 2 ? true : undefined));
+		await backdateJoin(alice!.uid, PATIENCE_AFTER_MS.acceptsRecentPartners);
+		await backdateJoin(bob!.uid, PATIENCE_AFTER_MS.acceptsRecentPartners);
+		await waitFor('the matcher to run for both', async () => ((await shardRuns()) >= runs + 4 ? true : undefined));
 		expect(await callsBetween(alice!.uid, bob!.uid)).toBe(1);
 		expect([await entryStatus(alice!.uid), await entryStatus(bob!.uid)]).toEqual(['waiting', 'waiting']);
 
@@ -198,8 +197,8 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 		await adminDb().doc(`lobby/${target!.uid}`).update({ status: 'waiting', heartbeatAt: Timestamp.now(), joinedAt: Timestamp.now() });
 		await waitFor('the matchmaker to turn the banned entry away', async () => ((await entryStatus(target!.uid)) === 'left' ? true : undefined));
 		await joinPaced(other!, { mode: 'video' });
-		await heartbeatLobby(other!.db, other!.uid, PATIENCE.acceptsRecentPartners);
-		await new Promise((r) => setTimeout(r, 1500));
+		await backdateJoin(other!.uid, PATIENCE_AFTER_MS.acceptsRecentPartners);
+		await waitFor('the matcher to run for them', async () => ((await shardRuns('video~any~0of1')) >= 3 ? true : undefined));
 		expect(await callsBetween(other!.uid, target!.uid)).toBe(0);
 		expect(await entryStatus(other!.uid)).toBe('waiting');
 	}, 60_000);

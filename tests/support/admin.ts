@@ -41,3 +41,19 @@ export async function waitFor<T>(
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}
 }
+
+/**
+ * As if the user had joined `waitedMs` ago, with a fresh heartbeat: the server works out
+ * patience from joinedAt, so this makes them patient. A new joinedAt is a join to the
+ * matchmaker's trigger, so it also runs the matcher for their shard.
+ */
+export async function backdateJoin(uid: string, waitedMs: number): Promise<void> {
+	const { Timestamp } = await import('firebase-admin/firestore');
+	await adminDb().doc(`lobby/${uid}`).update({ joinedAt: Timestamp.fromMillis(Date.now() - waitedMs), heartbeatAt: Timestamp.now() });
+}
+
+/** How many runs the matcher has made of a pool's shard so far (its lease document counts them). */
+export async function shardRuns(shard = 'text~any~0of1'): Promise<number> {
+	const runs: unknown = (await adminDb().doc(`matchShards/${shard}`).get()).get('runs');
+	return typeof runs === 'number' ? runs : 0;
+}

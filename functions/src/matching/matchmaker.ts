@@ -1,198 +1,414 @@
-// Pairs a waiting lobby entry with another one. Runs for every lobby write (see index.ts).
+// Pairs waiting lobby entries, one pool shard at a time (see README "How it works → Matching").
 //
-// Why this cannot lose or double a match: each pairing is one transaction that re-reads
-// both entries and commits only if both are still waiting, so nobody is matched twice or
-// after leaving. Of two people who join at the same moment, the one whose write commits
-// later queries after the earlier one's commit, so at least one of their runs sees the
-// other; a run keeps trying until it pairs, is paired by someone else, or sees nobody.
-import { FieldValue, Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
+// When it runs: when someone joins (the lobby trigger in index.ts) and when a wait has
+// lasted long enough to widen someone's search (a task the run itself schedules, see
+// `Scheduler`). Never for a heartbeat: those only prove a page is alive.
+//
+// One writer per shard: a run first takes the shard's lease (matchShards/{shard}, written
+// with version preconditions rather than in a transaction, so nobody locks it). A join
+// whose shard is busy only marks it `pending`, and the lease holder runs again before it
+// lets go, so a burst of joins costs a few runs, each pairing everyone present, instead of
+// a crowd of runs fighting over the same entries.
+//
+// What a run does: reads the shard's waiting entries (all of them, so people who cannot be
+// matched never hide those who can), marks departed ones (stale heartbeat) left, plans
+// pairs with the pure policy (shared interests first, blocks and recent partners kept
+// apart), and commits them a few dozen to a transaction that re-reads every entry and
+// pairs only those still waiting as planned. So nobody is matched twice or after leaving.
+import {
+	FieldPath,
+	FieldValue,
+	Timestamp,
+	type DocumentReference,
+	type DocumentSnapshot,
+	type Firestore,
+	type Transaction
+} from 'firebase-admin/firestore';
 import { logger } from 'firebase-functions/v2';
-import { callsCollection, lobbyCollection, safetyRecordOf } from '../firestore';
-import { avoidedBy, isBanActive, type SafetyRecord } from '../shared/safety';
+import { safetyRecordOf } from '../firestore';
+import { avoidedBy, isBanActive } from '../shared/safety';
 import {
 	COLLECTIONS,
 	DocumentShapeError,
-	type CallCreateWrite,
-	type LobbyEntry,
 	LOBBY_LEAVE,
+	parseLobbyEntry,
+	type CallCreateWrite,
+	type ChatMode,
+	type FirestoreData,
 	type LobbyMatchWrite
 } from '../shared/model';
-import {
-	candidateOrder,
-	chooseOfferer,
-	commonInterests,
-	matchKind,
-	type LobbyPerson,
-	type MatchContext
-} from './policy';
+import { chooseOfferer, isAlive, nextWideningAt, pairKind, planPairs, type History, type LobbyPerson, type PlannedPair } from './policy';
+import { nextShardCount, poolKey, shardId, shardOf, uidRange, type ShardRef } from './shards';
 
-/** How many of the oldest waiting entries a run considers at once. */
-export const CANDIDATE_WINDOW = 20;
-/** Re-query rounds before giving up; the seeker's next heartbeat runs the matchmaker again. */
-const MAX_ROUNDS = 10;
-/** How old a triggering write's entry may be and still stand in for a fresh read. */
-const TRIGGER_ENTRY_FRESH_MS = 5_000;
+/** Server-only bookkeeping; the rules give clients no access. */
+export const MATCH_COLLECTIONS = {
+	/** matchShards/{shardId}: the lease that makes one run at a time pair a shard. */
+	shards: 'matchShards',
+	/** matchPools/{poolKey}: how many shards the pool has now. */
+	pools: 'matchPools'
+} as const;
+
 /** Someone you met within this long is matched with you again only after a longer wait. */
 export const REMATCH_COOLDOWN_MS = 5 * 60_000;
+/** A run holds its shard this long at most; a crashed run's lease expires after it. */
+export const LEASE_MS = 15_000;
+/** Waiting entries a run reads at most (a shard splits long before: shards.ts). */
+const MAX_RUN_ENTRIES = 500;
+/** Pairs committed per transaction: 3 writes each, well inside a commit's 500. */
+const PAIRS_PER_TRANSACTION = 50;
+/** Runs one lease may do back to back for joins that arrived meanwhile. */
+const MAX_RUNS_PER_LEASE = 20;
+/** How long a run trusts what it learnt about someone's history and the pool's shard count. */
+const HISTORY_CACHE_MS = 60_000;
+const POOL_CACHE_MS = 10_000;
 
-export type PairOutcome =
-	| { kind: 'paired'; callId: string; partner: string; commonInterests: string[] }
-	| { kind: 'seeker-unavailable' }
-	| { kind: 'candidate-unavailable' };
+/** Asks for a run of a shard at a later moment (a Cloud Tasks task in production). */
+export interface Scheduler {
+	runAt(shard: ShardRef, atMs: number): Promise<void>;
+}
 
-export interface MatchReport {
-	outcome: 'paired' | 'not-waiting' | 'nobody-waiting' | 'banned' | 'gave-up';
-	callId?: string;
-	partner?: string;
-	commonInterests?: string[];
-	/** Transaction bodies run: one per try, plus one per retry the SDK made on contention. */
+export interface ShardRunReport {
+	shard: string;
+	/** 'queued': another run held the shard; it will run again for us. */
+	outcome: 'ran' | 'queued';
+	runs: number;
+	live: number;
+	departedMarkedLeft: number;
+	bannedMarkedLeft: number;
+	pairs: number;
+	/** Pairing transaction bodies run (retries included). */
 	transactionAttempts: number;
-	candidatesTried: number;
-	rounds: number;
+	/** Reads of the lease document before a guarded write (one more per race lost). */
+	leaseAttempts: number;
+	/** Document reads the run made (queries: one per document returned, at least one). */
+	reads: number;
+	writes: number;
+	scheduledAtMs: number | null;
+	callIds: string[];
 }
 
-function person(uid: string, entry: LobbyEntry): LobbyPerson {
-	const { mode, language, interests, patience, status, joinedAtMs, heartbeatAtMs } = entry;
-	return { uid, mode, language, interests, patience, status, joinedAtMs, heartbeatAtMs };
+interface Known {
+	history: History;
+	bannedUntilMs: number | null;
 }
 
-/** The transaction body: re-read both entries, and pair them only if both still may be. */
-export async function pairInTransaction(
-	tx: Transaction,
+const historyCache = new Map<string, { at: number; known: Promise<Known> }>();
+const poolShardsCache = new Map<string, { at: number; shards: number }>();
+
+/** Forget what this instance cached (tests that rewrite history between steps). */
+export function forgetCachedHistory(): void {
+	historyCache.clear();
+	poolShardsCache.clear();
+}
+
+function personOf(doc: DocumentSnapshot): LobbyPerson | null {
+	try {
+		const entry = parseLobbyEntry(doc.ref.path, doc.data() ?? {});
+		const { mode, language, interests, status, joinedAtMs, heartbeatAtMs } = entry;
+		return { uid: doc.id, mode, language, interests, status, joinedAtMs, heartbeatAtMs };
+	} catch (error) {
+		if (!(error instanceof DocumentShapeError)) throw error;
+		logger.warn('matchmaker: skipping malformed lobby entry', { path: error.path, problem: error.problem });
+		return null;
+	}
+}
+
+/** A write that starts a wait: a new entry, or a fresh join over a matched or left one. */
+export function isJoinWrite(before: FirestoreData | undefined, after: FirestoreData | undefined): boolean {
+	if (after?.status !== 'waiting') return false;
+	if (before?.status !== 'waiting') return true;
+	const millis = (v: unknown) => (v instanceof Timestamp ? v.toMillis() : null);
+	return millis(before.joinedAt) !== millis(after.joinedAt);
+}
+
+async function shardCountOf(firestore: Firestore, pool: string, counter: { reads: number }): Promise<number> {
+	const cached = poolShardsCache.get(pool);
+	if (cached && Date.now() - cached.at < POOL_CACHE_MS) return cached.shards;
+	counter.reads++;
+	const value: unknown = (await firestore.collection(MATCH_COLLECTIONS.pools).doc(pool).get()).get('shards');
+	const shards = typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : 1;
+	poolShardsCache.set(pool, { at: Date.now(), shards });
+	return shards;
+}
+
+/** Someone joined: run (or queue a run of) the shard their entry is in. */
+export async function matchJoin(
 	firestore: Firestore,
-	seekerUid: string,
-	candidateUid: string,
-	ctx: MatchContext
-): Promise<PairOutcome> {
-	const lobby = lobbyCollection(firestore);
-	// Lock both entries in uid order, so two runs racing for the same pair cannot deadlock.
-	const [firstUid, secondUid] = [seekerUid, candidateUid].sort();
-	const snaps = await tx.getAll(lobby.doc(firstUid!), lobby.doc(secondUid!));
-	const entryOf = (uid: string) => snaps.find((s) => s.id === uid)?.data();
-	const seekerEntry = entryOf(seekerUid);
-	const candidateEntry = entryOf(candidateUid);
-	if (!seekerEntry || seekerEntry.status !== 'waiting') return { kind: 'seeker-unavailable' };
-	if (!candidateEntry) return { kind: 'candidate-unavailable' };
-	const seeker = person(seekerUid, seekerEntry);
-	const candidate = person(candidateUid, candidateEntry);
-	if (!matchKind(seeker, candidate, ctx)) return { kind: 'candidate-unavailable' };
-	const shared = commonInterests(seeker, candidate);
+	joiner: { uid: string; mode: ChatMode; language: string | null },
+	scheduler: Scheduler
+): Promise<ShardRunReport> {
+	const counter = { reads: 0 };
+	const shards = await shardCountOf(firestore, poolKey(joiner.mode, joiner.language), counter);
+	const ref: ShardRef = { mode: joiner.mode, language: joiner.language, shard: shardOf(joiner.uid, shards), shards };
+	const report = await runShard(firestore, ref, scheduler);
+	return { ...report, reads: report.reads + counter.reads };
+}
 
-	const callRef = callsCollection(firestore).doc();
-	const now = FieldValue.serverTimestamp();
-	const offerer = chooseOfferer(seeker, candidate);
-	const call: CallCreateWrite<FieldValue> = {
-		members: [candidateUid, seekerUid],
-		offerer,
-		mode: seeker.mode,
-		commonInterests: shared,
-		status: 'active',
-		createdAt: now,
-		endedBy: null,
-		endedAt: null
+/** Runs the shard under its lease, or marks it pending for the run that holds it. */
+export async function runShard(firestore: Firestore, ref: ShardRef, scheduler: Scheduler): Promise<ShardRunReport> {
+	const id = shardId(ref);
+	const report: ShardRunReport = {
+		shard: id,
+		outcome: 'queued',
+		runs: 0,
+		live: 0,
+		departedMarkedLeft: 0,
+		bannedMarkedLeft: 0,
+		pairs: 0,
+		transactionAttempts: 0,
+		leaseAttempts: 0,
+		reads: 0,
+		writes: 0,
+		scheduledAtMs: null,
+		callIds: []
 	};
-	// Partner, role and shared interests ride on the lobby entry each page already watches,
-	// so the offerer starts negotiating from that snapshot, and no page reads the call.
-	const matched = (uid: string, partner: string): LobbyMatchWrite<FieldValue> => ({
-		status: 'matched',
-		callId: callRef.id,
-		matchedAt: now,
-		partner,
-		role: uid === offerer ? 'offerer' : 'answerer',
-		commonInterests: shared
-	});
-	const rawLobby = firestore.collection(COLLECTIONS.lobby);
-	tx.create(firestore.collection(COLLECTIONS.calls).doc(callRef.id), call);
-	tx.update(rawLobby.doc(seekerUid), { ...matched(seekerUid, candidateUid) });
-	tx.update(rawLobby.doc(candidateUid), { ...matched(candidateUid, seekerUid) });
-	return { kind: 'paired', callId: callRef.id, partner: candidateUid, commonInterests: shared };
+	const leaseRef = firestore.collection(MATCH_COLLECTIONS.shards).doc(id);
+	const holder = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+	const lease = await takeLease(leaseRef, holder, report);
+	if (!lease.held) {
+		// The holder runs again for us before letting go; should it crash, a task after its
+		// lease runs the shard (one per lease, however many joins queue behind it).
+		if (lease.firstPending) await scheduleRun(scheduler, ref, lease.until + 1, report);
+		return report;
+	}
+	report.outcome = 'ran';
+	for (;;) {
+		report.runs++;
+		let again: boolean;
+		try {
+			again = await runOnce(firestore, ref, report, scheduler);
+		} catch (error) {
+			// Let go at once, and have the shard run again shortly, rather than leave the
+			// joins queued behind this lease waiting for it to expire.
+			await releaseLease(leaseRef, holder, false, report, { giveUp: true }).catch(() => 'done');
+			await scheduleRun(scheduler, ref, Date.now() + 1_000, report);
+			throw error;
+		}
+		const next = await releaseLease(leaseRef, holder, again, report);
+		if (next === 'schedule') await scheduleRun(scheduler, ref, Date.now() + 1_000, report);
+		if (next !== 'continue') return report;
+	}
+}
+
+/** How many times a run re-reads the lease after losing a race for it. */
+const LEASE_TRIES = 8;
+
+type LeaseOutcome = { held: true } | { held: false; firstPending: boolean; until: number };
+
+/** Another writer changed the lease document between our read and our write. */
+function isLostRace(error: unknown): boolean {
+	const code = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
+	return code === 6 || code === 9 || code === 10; // ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED
 }
 
 /**
- * The oldest waiting entries in the seeker's pool (mode and language) and, when the seeker
- * listed interests, the oldest of those sharing one, which may be further back in line.
- * Malformed entries are logged and passed over.
+ * Takes the shard's lease, or marks it pending for its holder. Writes are guarded by the
+ * version read (no transaction, so a burst of joins takes no locks on the document). A
+ * join that loses every race leaves its entry to whoever won: their change came after the
+ * entry was written, so their next run reads it.
  */
-async function candidatesFor(firestore: Firestore, seeker: LobbyPerson): Promise<LobbyPerson[]> {
-	const pool = lobbyCollection(firestore)
-		.where('status', '==', 'waiting')
-		.where('mode', '==', seeker.mode)
-		.where('language', '==', seeker.language);
-	const queries = [pool.orderBy('joinedAt').limit(CANDIDATE_WINDOW).get()];
-	if (seeker.interests.length > 0) {
-		queries.push(
-			pool.where('interests', 'array-contains-any', seeker.interests).orderBy('joinedAt').limit(CANDIDATE_WINDOW).get()
-		);
-	}
-	const snaps = await Promise.all(queries);
-	return snaps.flatMap((snap) => snap.docs).flatMap((doc) => {
+async function takeLease(leaseRef: DocumentReference, holder: string, report: ShardRunReport): Promise<LeaseOutcome> {
+	for (let i = 0; i < LEASE_TRIES; i++) {
+		report.leaseAttempts++;
+		const snap = await leaseRef.get();
+		report.reads++;
+		const until: unknown = snap.get('leaseUntilMs');
 		try {
-			return [person(doc.id, doc.data())];
-		} catch (error) {
-			if (!(error instanceof DocumentShapeError)) throw error;
-			logger.warn('matchmaker: skipping malformed lobby entry', { path: error.path, problem: error.problem });
-			return [];
-		}
-	});
-}
-
-export async function matchSeeker(
-	firestore: Firestore,
-	seekerUid: string,
-	random: () => number = Math.random,
-	/** The entry as the triggering write left it: saves re-reading it in the first round. */
-	triggeringEntry?: LobbyEntry
-): Promise<MatchReport> {
-	const report: MatchReport = { outcome: 'gave-up', transactionAttempts: 0, candidatesTried: 0, rounds: 0 };
-	const lobby = lobbyCollection(firestore);
-	let safety: Promise<SafetyRecord> | null = null;
-	let recentPartners: Promise<Set<string>> | null = null;
-	while (report.rounds < MAX_ROUNDS) {
-		report.rounds++;
-		// The triggering write's entry saves a read, but only while it is fresh: under a
-		// backlog of events it can be older than the entry's latest heartbeat, and the policy
-		// would take a live seeker for a vanished one. Later rounds always re-read (the entry
-		// may have been paired or left meanwhile; the pairing transaction re-reads anyway).
-		const fresh = triggeringEntry && report.rounds === 1 && Date.now() - triggeringEntry.heartbeatAtMs < TRIGGER_ENTRY_FRESH_MS;
-		const seekerEntry = fresh ? triggeringEntry : (await lobby.doc(seekerUid).get()).data();
-		if (!seekerEntry || seekerEntry.status !== 'waiting') return { ...report, outcome: 'not-waiting' };
-		const seeker = person(seekerUid, seekerEntry);
-		safety ??= safetyRecordOf(firestore, seekerUid);
-		const [candidates, record] = await Promise.all([candidatesFor(firestore, seeker), safety]);
-		// The rules refuse a banned user's join, and the ban's transaction marks a waiting
-		// entry left (so no seeker finds a banned candidate); this is the second lock on the
-		// same door. The entry is marked left too, so that no other seeker picks it.
-		if (record.bannedUntilMs !== null && isBanActive({ untilMs: record.bannedUntilMs }, Date.now())) {
-			await lobby.doc(seekerUid).update({ ...LOBBY_LEAVE });
-			return { ...report, outcome: 'banned' };
-		}
-		// Alone in the pool (the common case for whoever arrives first): no need to know
-		// whom the seeker met lately.
-		if (!candidates.some((c) => c.uid !== seekerUid)) return { ...report, outcome: 'nobody-waiting' };
-		recentPartners ??= recentPartnersOf(firestore, seekerUid, Date.now());
-		const history = { recentPartners: await recentPartners, blocked: avoidedBy(record) };
-		const ctx: MatchContext = { nowMs: Date.now(), recentPartners: history.recentPartners, blocked: history.blocked };
-		const order = candidateOrder(seeker, candidates, ctx, random);
-		if (order.length === 0) return { ...report, outcome: 'nobody-waiting' };
-
-		for (const candidate of order) {
-			report.candidatesTried++;
-			const outcome = await firestore.runTransaction((tx) => {
-				report.transactionAttempts++;
-				return pairInTransaction(tx, firestore, seekerUid, candidate.uid, ctx);
-			});
-			if (outcome.kind === 'paired') {
-				const { callId, partner, commonInterests } = outcome;
-				return { ...report, outcome: 'paired', callId, partner, commonInterests };
+			if (typeof until === 'number' && until > Date.now()) {
+				if (snap.get('pending') === true) return { held: false, firstPending: false, until };
+				await leaseRef.update({ pending: true }, { lastUpdateTime: snap.updateTime! });
+				report.writes++;
+				return { held: false, firstPending: true, until };
 			}
-			if (outcome.kind === 'seeker-unavailable') return { ...report, outcome: 'not-waiting' };
+			const taken = { leaseUntilMs: Date.now() + LEASE_MS, pending: false, holder };
+			if (snap.exists) await leaseRef.update(taken, { lastUpdateTime: snap.updateTime! });
+			else await leaseRef.create({ ...taken, runs: 0 });
+			report.writes++;
+			return { held: true };
+		} catch (error) {
+			if (!isLostRace(error)) throw error;
 		}
 	}
-	return report;
+	return { held: false, firstPending: false, until: 0 };
 }
 
-/** Whom the seeker was in a call with lately, from the slim call records that stay. */
-async function recentPartnersOf(firestore: Firestore, uid: string, nowMs: number): Promise<Set<string>> {
+/** After a run: run again (joins came meanwhile, or a pair fell through), or let go. */
+async function releaseLease(
+	leaseRef: DocumentReference,
+	holder: string,
+	again: boolean,
+	report: ShardRunReport,
+	{ giveUp = false } = {}
+): Promise<'continue' | 'schedule' | 'done'> {
+	for (;;) {
+		report.leaseAttempts++;
+		const snap = await leaseRef.get();
+		report.reads++;
+		if (snap.get('holder') !== holder) return 'done'; // expired and taken: the new holder carries on
+		const pending = snap.get('pending') === true;
+		const goOn = !giveUp && (pending || again) && report.runs < MAX_RUNS_PER_LEASE;
+		try {
+			await leaseRef.update(
+				{ leaseUntilMs: goOn ? Date.now() + LEASE_MS : 0, pending: false, holder: goOn ? holder : null, runs: FieldValue.increment(1) },
+				{ lastUpdateTime: snap.updateTime! }
+			);
+			report.writes++;
+		} catch (error) {
+			if (!isLostRace(error)) throw error;
+			continue; // someone set `pending` since the read: look again
+		}
+		if (goOn) return 'continue';
+		return pending || again ? 'schedule' : 'done';
+	}
+}
+
+async function scheduleRun(scheduler: Scheduler, ref: ShardRef, atMs: number, report: ShardRunReport): Promise<void> {
+	try {
+		await scheduler.runAt(ref, atMs);
+		report.scheduledAtMs = report.scheduledAtMs === null ? atMs : Math.min(report.scheduledAtMs, atMs);
+	} catch (error) {
+		// The next join in the shard runs it anyway; a lost task delays a widening, no more.
+		logger.error('matchmaker: could not schedule a shard run', { shard: shardId(ref), atMs, error: String(error) });
+	}
+}
+
+/** One pass over the shard. Returns true when it should run again at once (a pair fell through). */
+async function runOnce(firestore: Firestore, ref: ShardRef, report: ShardRunReport, scheduler: Scheduler): Promise<boolean> {
+	const lobby = firestore.collection(COLLECTIONS.lobby);
+	let query = lobby.where('status', '==', 'waiting').where('mode', '==', ref.mode).where('language', '==', ref.language);
+	const range = uidRange(ref.shard, ref.shards);
+	if (range.from !== null) query = query.where(FieldPath.documentId(), '>=', range.from);
+	if (range.to !== null) query = query.where(FieldPath.documentId(), '<', range.to);
+	const snap = await query.orderBy(FieldPath.documentId()).limit(MAX_RUN_ENTRIES).get();
+	report.reads += Math.max(1, snap.size);
+	const nowMs = Date.now();
+
+	const docs = new Map(snap.docs.map((d) => [d.id, d]));
+	const people = snap.docs.flatMap((d) => personOf(d) ?? []);
+	const departed = people.filter((p) => !isAlive(p, nowMs));
+	const live = people.filter((p) => isAlive(p, nowMs));
+	report.live = live.length;
+	// Out of line as the run passes them, guarded by the version read: a page that beat
+	// meanwhile keeps its place.
+	report.departedMarkedLeft += await markLeft(departed.map((p) => docs.get(p.uid)!), report);
+
+	if (live.length < 2) {
+		await adjustShardCount(firestore, ref, live, scheduler, report);
+		return false;
+	}
+	const known = new Map<string, Known>();
+	await Promise.all(live.map(async (p) => known.set(p.uid, await knownAbout(firestore, p, nowMs, report))));
+	const banned = live.filter((p) => {
+		const until = known.get(p.uid)?.bannedUntilMs ?? null;
+		return until !== null && isBanActive({ untilMs: until }, nowMs);
+	});
+	report.bannedMarkedLeft += await markLeft(banned.map((p) => docs.get(p.uid)!), report);
+	const eligible = live.filter((p) => !banned.includes(p));
+	const historyOf = (uid: string): History => known.get(uid)?.history ?? { recentPartners: new Set(), blocked: new Set() };
+
+	const plan = planPairs(eligible, historyOf, nowMs);
+	let fellThrough = 0;
+	for (let i = 0; i < plan.length; i += PAIRS_PER_TRANSACTION) {
+		const chunk = plan.slice(i, i + PAIRS_PER_TRANSACTION);
+		const committed = await firestore.runTransaction((tx) => {
+			report.transactionAttempts++;
+			return pairInTransaction(tx, firestore, chunk, historyOf);
+		});
+		report.reads += chunk.length * 2;
+		report.writes += committed.length * 3;
+		report.pairs += committed.length;
+		report.callIds.push(...committed);
+		fellThrough += chunk.length - committed.length;
+	}
+	const pairedUids = new Set(plan.flatMap((p) => [p.a.uid, p.b.uid]));
+	const unpaired = eligible.filter((p) => !pairedUids.has(p.uid));
+	const wideningAt = nextWideningAt(unpaired, nowMs);
+	if (wideningAt !== null) await scheduleRun(scheduler, ref, wideningAt, report);
+	await adjustShardCount(firestore, ref, unpaired, scheduler, report);
+	return fellThrough > 0;
+}
+
+/**
+ * The transaction body: re-read every entry of the planned pairs, and pair only those
+ * whose two entries are still the waiting entries the plan was made from. Returns the ids
+ * of the calls created.
+ */
+export async function pairInTransaction(
+	tx: Transaction,
+	firestore: Firestore,
+	pairs: readonly PlannedPair[],
+	historyOf: (uid: string) => History
+): Promise<string[]> {
+	const lobby = firestore.collection(COLLECTIONS.lobby);
+	const uids = pairs.flatMap((p) => [p.a.uid, p.b.uid]);
+	const snaps = await tx.getAll(...uids.map((uid) => lobby.doc(uid)));
+	const fresh = new Map(snaps.map((s) => [s.id, s.exists ? personOf(s) : null]));
+	const nowMs = Date.now();
+	const created: string[] = [];
+	for (const pair of pairs) {
+		const a = fresh.get(pair.a.uid);
+		const b = fresh.get(pair.b.uid);
+		// The same join as planned (a re-join in between is someone new in line), still waiting.
+		if (!a || !b || a.joinedAtMs !== pair.a.joinedAtMs || b.joinedAtMs !== pair.b.joinedAtMs) continue;
+		if (pairKind(a, b, historyOf, nowMs) === null) continue;
+		const callRef = firestore.collection(COLLECTIONS.calls).doc();
+		const now = FieldValue.serverTimestamp();
+		const offerer = chooseOfferer(a, b);
+		const call: CallCreateWrite<FieldValue> = {
+			members: [b.uid, a.uid],
+			offerer,
+			mode: a.mode,
+			commonInterests: pair.commonInterests,
+			status: 'active',
+			createdAt: now,
+			endedBy: null,
+			endedAt: null
+		};
+		// Partner, role and shared interests ride on the lobby entry each page already watches,
+		// so the offerer starts negotiating from that snapshot, and no page reads the call.
+		const matched = (uid: string, partner: string): LobbyMatchWrite<FieldValue> => ({
+			status: 'matched',
+			callId: callRef.id,
+			matchedAt: now,
+			partner,
+			role: uid === offerer ? 'offerer' : 'answerer',
+			commonInterests: pair.commonInterests
+		});
+		tx.create(callRef, call);
+		tx.update(lobby.doc(a.uid), { ...matched(a.uid, b.uid) });
+		tx.update(lobby.doc(b.uid), { ...matched(b.uid, a.uid) });
+		created.push(callRef.id);
+	}
+	return created;
+}
+
+async function markLeft(docs: DocumentSnapshot[], report: ShardRunReport): Promise<number> {
+	const results = await Promise.allSettled(
+		docs.map((d) => d.ref.update({ ...LOBBY_LEAVE }, d.updateTime ? { lastUpdateTime: d.updateTime } : {}))
+	);
+	const done = results.filter((r) => r.status === 'fulfilled').length;
+	report.writes += done;
+	return done;
+}
+
+/** Blocks, ban and recent partners of a waiting person, cached for the length of their wait. */
+function knownAbout(firestore: Firestore, p: LobbyPerson, nowMs: number, report: ShardRunReport): Promise<Known> {
+	const key = `${p.uid}@${p.joinedAtMs}`;
+	const cached = historyCache.get(key);
+	if (cached && nowMs - cached.at < HISTORY_CACHE_MS) return cached.known;
+	if (historyCache.size > 50_000) historyCache.clear();
+	const known = (async (): Promise<Known> => {
+		const [record, recent] = await Promise.all([safetyRecordOf(firestore, p.uid), recentPartnersOf(firestore, p.uid, nowMs)]);
+		report.reads += 1 + Math.max(1, recent.docs);
+		return { history: { recentPartners: recent.partners, blocked: avoidedBy(record) }, bannedUntilMs: record.bannedUntilMs };
+	})();
+	historyCache.set(key, { at: nowMs, known });
+	known.catch(() => historyCache.delete(key));
+	return known;
+}
+
+/** Whom the person was in a call with lately, from the slim call records that stay. */
+async function recentPartnersOf(firestore: Firestore, uid: string, nowMs: number): Promise<{ partners: Set<string>; docs: number }> {
 	const since = Timestamp.fromMillis(nowMs - REMATCH_COOLDOWN_MS);
 	const snap = await firestore
 		.collection(COLLECTIONS.calls)
@@ -204,5 +420,31 @@ async function recentPartnersOf(firestore: Firestore, uid: string, nowMs: number
 		const members: unknown = doc.get('members');
 		if (Array.isArray(members)) for (const m of members) if (typeof m === 'string' && m !== uid) partners.add(m);
 	}
-	return partners;
+	return { partners, docs: snap.size };
+}
+
+/**
+ * A busy shard asks for more shards, a quiet split pool for fewer (shards.ts). When a pool
+ * merges, whoever this run left waiting gets a run of their merged shard, where the people
+ * the split kept from them are.
+ */
+async function adjustShardCount(
+	firestore: Firestore,
+	ref: ShardRef,
+	waiting: readonly LobbyPerson[],
+	scheduler: Scheduler,
+	report: ShardRunReport
+): Promise<void> {
+	const live = waiting.length;
+	const wanted = nextShardCount(ref.shards, report.live);
+	if (wanted === ref.shards) return;
+	const pool = poolKey(ref.mode, ref.language);
+	await firestore.collection(MATCH_COLLECTIONS.pools).doc(pool).set({ shards: wanted });
+	poolShardsCache.set(pool, { at: Date.now(), shards: wanted });
+	report.writes++;
+	logger.info('matchmaker: pool shard count changed', { pool, from: ref.shards, to: wanted, live: report.live });
+	if (wanted < ref.shards && live > 0) {
+		const merged: ShardRef = { ...ref, shards: wanted, shard: shardOf(waiting[0]!.uid, wanted) };
+		await scheduleRun(scheduler, merged, Date.now(), report);
+	}
 }

@@ -1,27 +1,36 @@
 import { describe, expect, it } from 'vitest';
+import { PATIENCE_AFTER_MS } from '../shared/model';
 import {
-	candidateOrder,
 	chooseOfferer,
 	commonInterests,
 	LOBBY_STALE_AFTER_MS,
 	matchKind,
+	nextWideningAt,
+	NO_HISTORY,
+	planPairs,
+	type History,
 	type LobbyPerson,
 	type MatchContext
 } from './policy';
 
 const NOW = 1_000_000;
-const person = (uid: string, over: Partial<LobbyPerson> = {}): LobbyPerson => ({
+/** Someone who joined `waitedMs` ago and whose page is alive. */
+const person = (uid: string, over: Partial<LobbyPerson> = {}, waitedMs = 1_000): LobbyPerson => ({
 	uid,
 	mode: 'text',
 	language: null,
 	interests: [],
-	patience: 0,
 	status: 'waiting',
-	joinedAtMs: NOW - 1_000,
-	heartbeatAtMs: NOW - 1_000,
+	joinedAtMs: NOW - waitedMs,
+	heartbeatAtMs: NOW - 500,
 	...over
 });
+const patient = (uid: string, over: Partial<LobbyPerson> = {}) => person(uid, over, PATIENCE_AFTER_MS.acceptsStrangers);
+const veryPatient = (uid: string, over: Partial<LobbyPerson> = {}) => person(uid, over, PATIENCE_AFTER_MS.acceptsRecentPartners);
 const ctx = (over: Partial<MatchContext> = {}): MatchContext => ({ nowMs: NOW, recentPartners: new Set(), blocked: new Set(), ...over });
+const noHistory = () => NO_HISTORY;
+const pairsOf = (people: LobbyPerson[], historyOf: (uid: string) => History = noHistory) =>
+	planPairs(people, historyOf, NOW).map((p) => [p.a.uid, p.b.uid].sort().join('+')).sort();
 
 describe('matching policy: who may meet', () => {
 	it('matches two different waiting people in the same mode', () => {
@@ -31,78 +40,117 @@ describe('matching policy: who may meet', () => {
 	it('never matches someone with themselves or with someone already matched', () => {
 		expect(matchKind(person('a'), person('a'), ctx())).toBeNull();
 		expect(matchKind(person('a'), person('b', { status: 'matched' }), ctx())).toBeNull();
-		expect(matchKind(person('a', { status: 'matched' }), person('b'), ctx())).toBeNull();
+		expect(matchKind(person('a'), person('b', { status: 'left' }), ctx())).toBeNull();
 	});
 
 	it('keeps modes and languages apart', () => {
-		expect(matchKind(person('a', { mode: 'video' }), person('b', { mode: 'audio' }), ctx())).toBeNull();
-		expect(matchKind(person('a', { mode: 'video' }), person('b', { mode: 'video' }), ctx())).toBe('random');
+		expect(matchKind(person('a'), person('b', { mode: 'video' }), ctx())).toBeNull();
 		expect(matchKind(person('a', { language: 'de' }), person('b', { language: 'en' }), ctx())).toBeNull();
 		expect(matchKind(person('a', { language: 'de' }), person('b'), ctx())).toBeNull();
 		expect(matchKind(person('a', { language: 'de' }), person('b', { language: 'de' }), ctx())).toBe('random');
 	});
 
 	it('ignores people whose page stopped sending heartbeats', () => {
-		const gone = person('b', { heartbeatAtMs: NOW - LOBBY_STALE_AFTER_MS - 1 });
-		expect(matchKind(person('a'), gone, ctx())).toBeNull();
-		expect(matchKind(gone, person('a'), ctx())).toBeNull();
-		expect(matchKind(person('a'), person('b', { heartbeatAtMs: NOW - LOBBY_STALE_AFTER_MS }), ctx())).toBe('random');
+		const silent = person('b', { heartbeatAtMs: NOW - LOBBY_STALE_AFTER_MS - 1 });
+		expect(matchKind(person('a'), silent, ctx())).toBeNull();
+		expect(matchKind(silent, person('a'), ctx())).toBeNull();
 	});
 
-	it('prefers a shared interest, and makes people with interests wait a little for one', () => {
-		const music = person('a', { interests: ['music', 'chess'] });
-		expect(matchKind(music, person('b', { interests: ['chess'] }), ctx())).toBe('shared-interests');
-		expect(commonInterests(music, person('b', { interests: ['chess', 'go'] }))).toEqual(['chess']);
-		// No shared interest: not until both accept strangers.
-		expect(matchKind(music, person('b'), ctx())).toBeNull();
-		expect(matchKind(person('b'), music, ctx())).toBeNull();
-		expect(matchKind({ ...music, patience: 1 }, person('b'), ctx())).toBe('random');
-		expect(matchKind({ ...music, patience: 1 }, person('c', { interests: ['cats'] }), ctx())).toBeNull();
-		expect(matchKind({ ...music, patience: 1 }, person('c', { interests: ['cats'], patience: 1 }), ctx())).toBe('random');
+	it('prefers a shared interest, and makes people with interests wait a little for one (patience from joinedAt)', () => {
+		const music = { interests: ['music', 'chess'] };
+		expect(matchKind(person('a', music), person('b', { interests: ['music'] }), ctx())).toBe('shared-interests');
+		expect(matchKind(person('a', music), person('b'), ctx())).toBeNull();
+		expect(matchKind(patient('a', music), person('b'), ctx())).toBe('random');
+		expect(matchKind(patient('a', music), person('c', { interests: ['cats'] }), ctx())).toBeNull();
+		expect(matchKind(patient('a', music), patient('c', { interests: ['cats'] }), ctx())).toBe('random');
+		// One millisecond short of the wait is still fresh.
+		const almost = person('a', music, PATIENCE_AFTER_MS.acceptsStrangers - 1);
+		expect(matchKind(almost, person('b'), ctx())).toBeNull();
 	});
 
 	it('does not rematch someone just met, until both have waited long enough', () => {
 		const recent = ctx({ recentPartners: new Set(['b']) });
 		expect(matchKind(person('a'), person('b'), recent)).toBeNull();
-		expect(matchKind(person('a', { patience: 2 }), person('b', { patience: 1 }), recent)).toBeNull();
-		expect(matchKind(person('a', { patience: 2 }), person('b', { patience: 2 }), recent)).toBe('random');
-		expect(matchKind(person('a'), person('c'), recent)).toBe('random');
+		expect(matchKind(veryPatient('a'), patient('b'), recent)).toBeNull();
+		expect(matchKind(veryPatient('a'), veryPatient('b'), recent)).toBe('random');
 	});
 
 	it('never matches a blocked pair, however long both have waited or however much they share', () => {
-		const blocked = ctx({ blocked: new Set(['b']), recentPartners: new Set(['b']) });
-		expect(matchKind(person('a', { patience: 2 }), person('b', { patience: 2 }), blocked)).toBeNull();
-		const fans = { interests: ['music'], patience: 2 };
-		expect(matchKind(person('a', fans), person('b', fans), blocked)).toBeNull();
-		expect(matchKind(person('a'), person('c'), blocked)).toBe('random');
-		expect(candidateOrder(person('a', { patience: 2 }), [person('b', { patience: 2 })], blocked)).toEqual([]);
+		const blocked = ctx({ blocked: new Set(['b']) });
+		expect(matchKind(veryPatient('a'), veryPatient('b'), blocked)).toBeNull();
+		const fans = { interests: ['music'] };
+		expect(matchKind(veryPatient('a', fans), veryPatient('b', fans), blocked)).toBeNull();
+		expect(commonInterests(person('a', fans), person('b', fans))).toEqual(['music']);
 	});
 });
 
-describe('matching policy: order of tries', () => {
-	let seed = 7;
-	const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-
-	it('tries shared-interest candidates before everyone else', () => {
-		const seeker = person('s', { interests: ['music'], patience: 1 });
-		const window = [person('x'), person('m1', { interests: ['music'] }), person('y'), person('m2', { interests: ['music'] })];
-		for (let i = 0; i < 20; i++) {
-			const order = candidateOrder(seeker, window, ctx(), random).map((p) => p.uid);
-			expect(new Set(order.slice(0, 2))).toEqual(new Set(['m1', 'm2']));
-			expect(new Set(order.slice(2))).toEqual(new Set(['x', 'y']));
-		}
+describe('batch pairing of one shard', () => {
+	it('pairs everyone it can, each person at most once', () => {
+		const people = ['a', 'b', 'c', 'd', 'e'].map((uid, i) => person(uid, {}, 3_000 - i));
+		const pairs = planPairs(people, noHistory, NOW);
+		expect(pairs).toHaveLength(2);
+		const uids = pairs.flatMap((p) => [p.a.uid, p.b.uid]);
+		expect(new Set(uids).size).toBe(4);
+		// Oldest first: the newest one is the one left over.
+		expect(uids).not.toContain('e');
 	});
 
-	it('offers every eligible candidate once, even when two queries return it, in a spread-out order', () => {
-		const window = ['a', 'b', 'c', 'd', 'e', 'f'].map((uid) => person(uid));
-		const firsts = new Set<string>();
-		for (let i = 0; i < 50; i++) {
-			const order = candidateOrder(person('c'), [...window, ...window], ctx(), random).map((p) => p.uid);
-			expect([...order].sort()).toEqual(['a', 'b', 'd', 'e', 'f']);
-			firsts.add(order[0]!);
-		}
-		// Concurrent seekers must not all start with the same (oldest) candidate.
-		expect(firsts.size).toBeGreaterThan(3);
+	it('pairs shared interests first, even when a stranger waited longer', () => {
+		const people = [
+			patient('stranger'),
+			patient('m1', { interests: ['music'] }),
+			person('x', {}, 900),
+			person('m2', { interests: ['chess', 'music'] }, 800)
+		];
+		expect(pairsOf(people)).toEqual(['m1+m2', 'stranger+x']);
+		expect(planPairs(people, noHistory, NOW)[0]).toMatchObject({ kind: 'shared-interests', commonInterests: ['music'] });
+	});
+
+	it('picks the candidate sharing the most interests', () => {
+		const people = [
+			person('seeker', { interests: ['music', 'chess'] }, 900),
+			person('one', { interests: ['music'] }, 800),
+			person('two', { interests: ['chess', 'music'] }, 700)
+		];
+		expect(pairsOf(people)).toEqual(['seeker+two']);
+	});
+
+	it('falls back to strangers only for those who accept them', () => {
+		const people = [person('fresh-fan', { interests: ['cats'] }), person('x'), person('y')];
+		expect(pairsOf(people)).toEqual(['x+y']);
+		const waited = [patient('patient-fan', { interests: ['cats'] }), person('x')];
+		expect(planPairs(waited, noHistory, NOW)[0]).toMatchObject({ kind: 'random', commonInterests: [] });
+	});
+
+	it('is never hidden behind people who cannot match: departed and unmatchable ones at the head of the line', () => {
+		const departed = Array.from({ length: 25 }, (_, i) =>
+			person(`gone${i}`, { heartbeatAtMs: NOW - LOBBY_STALE_AFTER_MS - 1_000 }, 60_000 - i)
+		);
+		const throwaways = Array.from({ length: 20 }, (_, i) => person(`odd${i}`, { interests: [`unique${i}`] }, 4_000 - i));
+		const live = [person('late1', {}, 500), person('late2', {}, 400)];
+		expect(pairsOf([...departed, ...throwaways, ...live])).toEqual(['late1+late2']);
+	});
+
+	it('respects blocks and recent partners recorded on either side', () => {
+		const history = (pairs: Record<string, Partial<History>>) => (uid: string) => ({ ...NO_HISTORY, ...pairs[uid] });
+		const people = [person('a'), person('b')];
+		expect(pairsOf(people, history({ b: { blocked: new Set(['a']) } }))).toEqual([]);
+		expect(pairsOf(people, history({ a: { recentPartners: new Set(['b']) } }))).toEqual([]);
+		const longWait = [veryPatient('a'), veryPatient('b')];
+		expect(pairsOf(longWait, history({ b: { recentPartners: new Set(['a']) } }))).toEqual(['a+b']);
+		expect(pairsOf(longWait, history({ b: { blocked: new Set(['a']) } }))).toEqual([]);
+		// A third person makes the recent pair unnecessary.
+		expect(pairsOf([...people, person('c')], history({ a: { recentPartners: new Set(['b']) }, b: { recentPartners: new Set(['a']) } }))).toEqual(['a+c']);
+	});
+
+	it('knows when waiting will next widen a search, and when it will not', () => {
+		expect(nextWideningAt([person('alone')], NOW)).toBeNull();
+		const fan = person('fan', { interests: ['cats'] }, 1_000);
+		const other = person('other', {}, 2_000);
+		expect(nextWideningAt([fan, other], NOW)).toBe(NOW - 1_000 + PATIENCE_AFTER_MS.acceptsStrangers);
+		// Without interests only the rematch moment can change anything.
+		expect(nextWideningAt([person('x', {}, 1_000), person('y', {}, 2_000)], NOW)).toBe(NOW - 2_000 + PATIENCE_AFTER_MS.acceptsRecentPartners);
+		expect(nextWideningAt([veryPatient('x'), veryPatient('y')], NOW)).toBeNull();
 	});
 
 	it('lets whoever waited longer make the offer, with a stable tie-break', () => {

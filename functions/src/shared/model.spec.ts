@@ -40,7 +40,6 @@ describe('document parsers', () => {
 		mode: 'video',
 		interests: ['music'],
 		language: 'en',
-		patience: 1,
 		joinedAt: ts(1),
 		heartbeatAt: ts(2)
 	};
@@ -51,7 +50,6 @@ describe('document parsers', () => {
 			mode: 'video',
 			interests: ['music'],
 			language: 'en',
-			patience: 1,
 			joinedAtMs: 1,
 			heartbeatAtMs: 2
 		});
@@ -59,7 +57,7 @@ describe('document parsers', () => {
 
 	it('names the document and the field when a document is malformed', () => {
 		expect(() => parseLobbyEntry('lobby/u', { ...entry, mode: 'smoke-signals' })).toThrow(DocumentShapeError);
-		expect(() => parseLobbyEntry('lobby/u', { ...entry, patience: 7 })).toThrow(/lobby\/u.*patience/);
+		expect(() => parseLobbyEntry('lobby/u', { ...entry, joinedAt: 7 })).toThrow(/lobby\/u.*joinedAt/);
 		expect(() => parseLobbyEntry('lobby/u', { ...entry, status: 'matched' })).toThrow(/callId/);
 	});
 

@@ -34,9 +34,31 @@ export const LIMITS = {
 
 /** How often a waiting page refreshes `heartbeatAt`; entries silent for long expire. */
 export const LOBBY_HEARTBEAT_MS = 10_000;
-/** Patience levels a waiting user reaches by waiting (see functions/src/matching/policy.ts). */
+/**
+ * The rules refuse a heartbeat sooner than this after the previous one (firestore.rules,
+ * isLobbyHeartbeat, states the same number; tests/rules/lobby.spec.ts checks they agree).
+ * Half the page's interval, so network jitter never gets an honest beat refused.
+ */
+export const LOBBY_HEARTBEAT_MIN_INTERVAL_MS = LOBBY_HEARTBEAT_MS / 2;
+/**
+ * A waiting entry silent this long belongs to a page that is gone: two missed beats and
+ * some slack. The matcher neither matches it nor lets it stand in line (it marks it left as
+ * it passes), so a tab that closed without a word is out of line within 30 s.
+ */
+export const LOBBY_STALE_AFTER_MS = 25_000;
+/**
+ * Patience levels a waiting user reaches by waiting (see functions/src/matching/policy.ts).
+ * Computed by the server from `joinedAt`, never written by the client.
+ */
 export const PATIENCE = { fresh: 0, acceptsStrangers: 1, acceptsRecentPartners: 2 } as const;
 export const PATIENCE_AFTER_MS = { acceptsStrangers: 5_000, acceptsRecentPartners: 15_000 } as const;
+
+/** How patient someone who has waited `waitedMs` is. */
+export function patienceAfter(waitedMs: number): number {
+	if (waitedMs >= PATIENCE_AFTER_MS.acceptsRecentPartners) return PATIENCE.acceptsRecentPartners;
+	if (waitedMs >= PATIENCE_AFTER_MS.acceptsStrangers) return PATIENCE.acceptsStrangers;
+	return PATIENCE.fresh;
+}
 
 // ---------------------------------------------------------------------------------------
 // Interests and language. Rules check the same format (firestore.rules, isInterest).
@@ -104,7 +126,6 @@ interface LobbyEntryCommon {
 	mode: ChatMode;
 	interests: string[];
 	language: string | null;
-	patience: number;
 	joinedAtMs: number;
 	heartbeatAtMs: number;
 }
@@ -127,15 +148,16 @@ export interface LobbyJoinWrite<Ts> {
 	mode: ChatMode;
 	interests: string[];
 	language: string | null;
-	patience: 0;
 	joinedAt: Ts;
 	heartbeatAt: Ts;
 }
 
-/** What a waiting page writes every LOBBY_HEARTBEAT_MS, raising its patience as it waits. */
+/**
+ * What a waiting page writes every LOBBY_HEARTBEAT_MS: only the time. Patience is the
+ * server's (from joinedAt), and a heartbeat runs no matching.
+ */
 export interface LobbyHeartbeatWrite<Ts> {
 	heartbeatAt: Ts;
-	patience: number;
 }
 
 /**
@@ -168,7 +190,6 @@ export function parseLobbyEntry(path: string, data: FirestoreData): LobbyEntry {
 		mode: read.oneOf('mode', CHAT_MODES),
 		interests: interests.filter(isInterest),
 		language: read.optional('language', () => normalizeLanguage(read.string('language', 3))),
-		patience: read.integer('patience', 0, 2),
 		joinedAtMs: read.millis('joinedAt'),
 		heartbeatAtMs: read.millis('heartbeatAt')
 	};

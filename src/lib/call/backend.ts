@@ -1,7 +1,7 @@
 // Everything a chat session needs from Firebase, in one module that the session imports
 // lazily: the start page paints without the SDK, which loads on first paint or on Start.
 export { firebaseClient, signedInUser } from '../firebase/client';
-export { heartbeatLobby, joinLobby, leaveLobby, patienceAfter, readLobbyEntry, watchLobbyEntry } from '../matching/lobby';
+export { beaconTokenOf, heartbeatLobby, joinLobby, leaveLobby, leaveLobbyByBeacon, readLobbyEntry, watchLobbyEntry } from '../matching/lobby';
 export { endCall, endCallIfActive } from './callDoc';
 export { readPartnerSignals, SignalOutbox, watchPartnerSignals } from './signals';
 export { fetchIceServers } from './iceServers';

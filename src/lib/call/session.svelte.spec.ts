@@ -74,7 +74,8 @@ vi.mock('./backend', () => ({
 		fake.entryReads++;
 		return fake.entryOnServer;
 	},
-	patienceAfter: () => 0,
+	beaconTokenOf: async () => 'token',
+	leaveLobbyByBeacon: () => true,
 	watchLobbyEntry: (_db: unknown, _uid: string, onEntry: (entry: LobbyEntry | null) => void) => {
 		fake.onEntry = onEntry;
 		return () => {};
@@ -161,7 +162,7 @@ describe('ChatSession joining the lobby', () => {
 		beforeEach(() => {
 			vi.useFakeTimers({ now: Date.UTC(2030, 0, 1, 12), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
 		});
-		const waitingAsAsked: LobbyEntry = { status: 'waiting', mode: 'text', interests: [], language: null, patience: 0, joinedAtMs: 0, heartbeatAtMs: 0 };
+		const waitingAsAsked: LobbyEntry = { status: 'waiting', mode: 'text', interests: [], language: null, joinedAtMs: 0, heartbeatAtMs: 0 };
 
 		it('refused, but our entry is in line as we asked (the SDK re-sent a join that went through): we wait in line', async () => {
 			fake.joinErrors = [refused];
@@ -242,7 +243,7 @@ describe('ChatSession joining the lobby', () => {
 	it('taken out of the queue while waiting (a ban landed): says until when instead of waiting for nobody', async () => {
 		await session.start('text');
 		fake.ban = { reason: 'reports', reporters: 3, createdAtMs: Date.now(), untilMs: Date.now() + 3_600_000 };
-		const left: LobbyEntry = { status: 'left', mode: 'text', interests: [], language: null, patience: 0, joinedAtMs: 0, heartbeatAtMs: 0 };
+		const left: LobbyEntry = { status: 'left', mode: 'text', interests: [], language: null, joinedAtMs: 0, heartbeatAtMs: 0 };
 		fake.onEntry?.(left);
 		await vi.waitFor(() => expect(session.phase).toBe('ended'));
 		expect(session.error?.code).toBe('banned');
@@ -257,7 +258,7 @@ describe('ChatSession joining the lobby', () => {
 	});
 
 	describe('in a call', () => {
-		const waiting = { mode: 'text' as const, interests: ['chess'], language: null, patience: 0, joinedAtMs: 0, heartbeatAtMs: 0 };
+		const waiting = { mode: 'text' as const, interests: ['chess'], language: null, joinedAtMs: 0, heartbeatAtMs: 0 };
 		const matched: LobbyEntry = {
 			...waiting,
 			status: 'matched',

@@ -159,6 +159,8 @@ export class ChatSession {
 	#typingTimer: ReturnType<typeof setTimeout> | undefined;
 	#lastTypingSentAt = 0;
 	#pageHideListening = false;
+	/** The ID token a closing page's leave beacon carries (fetched while searching). */
+	#beaconToken: string | null = null;
 	/** When this page last wrote a lobby join (the rules refuse joins closer than SAFETY_LIMITS allow). */
 	#lastJoinAt = Number.NEGATIVE_INFINITY;
 	/** A join was written since we last left: leaving must mark the entry left (never an entry that does not exist). */
@@ -353,6 +355,10 @@ export class ChatSession {
 				(error) => this.#fail(error, generation)
 			);
 			this.#keepLobbyEntryAlive(backend, client, user.uid, generation);
+			backend.beaconTokenOf(user).then(
+				(token) => (this.#beaconToken = token),
+				(error: unknown) => console.warn('No token for the leave beacon', error)
+			);
 		} catch (error) {
 			this.#fail(error, generation);
 		}
@@ -426,24 +432,17 @@ export class ChatSession {
 	}
 
 	/**
-	 * While waiting: a heartbeat every LOBBY_HEARTBEAT_MS (so a vanished page is never
-	 * matched), and a patience bump when the matching policy would widen the search.
+	 * While waiting: a heartbeat every LOBBY_HEARTBEAT_MS, so a vanished page is never
+	 * matched. Nothing else: the server widens the search as the wait grows.
 	 */
 	#keepLobbyEntryAlive(backend: Backend, client: Client, uid: string, generation: number): void {
-		const joinedAt = Date.now();
-		let lastBeat = joinedAt;
-		let patience = 0;
-		const hasInterests = (this.#options.interests ?? []).length > 0;
+		let lastBeat = Date.now();
 		const timer = setInterval(() => {
 			if (generation !== this.#generation || this.phase !== 'searching') return;
 			const now = Date.now();
-			const wanted = backend.patienceAfter(now - joinedAt);
-			// Patience 1 only changes anything for someone with interests.
-			const widen = wanted > patience && (wanted >= 2 || hasInterests);
-			if (!widen && now - lastBeat < LOBBY_HEARTBEAT_MS) return;
+			if (now - lastBeat < LOBBY_HEARTBEAT_MS) return;
 			lastBeat = now;
-			patience = Math.max(patience, wanted);
-			backend.heartbeatLobby(client.db, uid, patience).catch((error: unknown) => {
+			backend.heartbeatLobby(client.db, uid).catch((error: unknown) => {
 				if (codeOf(error) === 'permission-denied') this.#rereadLobbyEntry(backend, client, uid, generation);
 				else console.warn('Lobby heartbeat not written', error);
 			});
@@ -785,6 +784,8 @@ export class ChatSession {
 
 	/** The tab is closing: a goodbye over the data channel is the one message sure to leave. */
 	#onPageHide = (): void => {
+		// Searching: a beacon tells the server at once (a Firestore write may not get out).
+		if (this.phase === 'searching' && this.#beaconToken) this.#backend?.leaveLobbyByBeacon(this.#beaconToken);
 		this.#sendWire({ kind: 'bye' });
 		void this.#leave();
 	};

@@ -16,8 +16,6 @@ import {
 	normalizeInterests,
 	normalizeLanguage,
 	parseLobbyEntry,
-	PATIENCE,
-	PATIENCE_AFTER_MS,
 	type ChatMode,
 	type LobbyEntry,
 	type LobbyHeartbeatWrite,
@@ -53,26 +51,19 @@ export async function joinLobby(db: Firestore, uid: string, request: LobbyReques
 		mode: request.mode,
 		interests: normalizeInterests(request.interests ?? []),
 		language: normalizeLanguage(request.language),
-		patience: PATIENCE.fresh,
 		joinedAt: now,
 		heartbeatAt: now
 	};
 	await setDoc(doc(db, COLLECTIONS.lobby, uid), entry);
 }
 
-/** How patient someone who has waited `waitedMs` is (see the matching policy). */
-export function patienceAfter(waitedMs: number): number {
-	if (waitedMs >= PATIENCE_AFTER_MS.acceptsRecentPartners) return PATIENCE.acceptsRecentPartners;
-	if (waitedMs >= PATIENCE_AFTER_MS.acceptsStrangers) return PATIENCE.acceptsStrangers;
-	return PATIENCE.fresh;
-}
-
 /**
- * Tells the matchmaker we are still here (and how long we have waited). Each write also
- * runs the matchmaker again, which is what lets a widened search find someone.
+ * Tells the matchmaker we are still here, every LOBBY_HEARTBEAT_MS (the rules refuse beats
+ * closer than LOBBY_HEARTBEAT_MIN_INTERVAL_MS). It runs no matching: the server widens a
+ * search by itself as the wait grows (patience comes from joinedAt).
  */
-export async function heartbeatLobby(db: Firestore, uid: string, patience: number): Promise<void> {
-	const beat: LobbyHeartbeatWrite<FieldValue> = { heartbeatAt: serverTimestamp(), patience };
+export async function heartbeatLobby(db: Firestore, uid: string): Promise<void> {
+	const beat: LobbyHeartbeatWrite<FieldValue> = { heartbeatAt: serverTimestamp() };
 	await updateDoc(doc(db, COLLECTIONS.lobby, uid), { ...beat });
 }
 
@@ -82,6 +73,24 @@ export async function heartbeatLobby(db: Firestore, uid: string, patience: numbe
  */
 export async function leaveLobby(db: Firestore, uid: string): Promise<void> {
 	await updateDoc(doc(db, COLLECTIONS.lobby, uid), { ...LOBBY_LEAVE });
+}
+
+/** Where a closing page's leave beacon goes (a Hosting rewrite to the lobbyLeave function). */
+export const LEAVE_BEACON_PATH = '/api/leave';
+
+/**
+ * A closing tab's leave: `navigator.sendBeacon` is queued by the browser and sent even as
+ * the page unloads, where a Firestore write may never get out. The body is the user's ID
+ * token (text/plain, so no CORS preflight). Returns false where the browser refused it.
+ */
+export function leaveLobbyByBeacon(idToken: string): boolean {
+	if (typeof navigator === 'undefined' || typeof navigator.sendBeacon !== 'function') return false;
+	return navigator.sendBeacon(LEAVE_BEACON_PATH, new Blob([idToken], { type: 'text/plain' }));
+}
+
+/** The ID token for the leave beacon, fetched ahead: a closing page cannot wait for it. */
+export function beaconTokenOf(user: { getIdToken(): Promise<string> }): Promise<string> {
+	return user.getIdToken();
 }
 
 /** Calls `onEntry` with the entry (null once it is gone) as the server confirms it. */
