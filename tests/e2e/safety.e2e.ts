@@ -145,8 +145,8 @@ test.describe('safety', () => {
 			return snap.size === 1 ? snap.docs[0] : undefined;
 		});
 		const data = filed.data();
-		expect(data).toMatchObject({ reason: 'harassment', note: 'Insults after hello' });
-		expect(Object.keys(data).sort()).toEqual(['callId', 'createdAt', 'note', 'reason', 'reported', 'reporter']);
+		expect(data).toMatchObject({ reason: 'harassment', note: 'Insults after hello', name: null });
+		expect(Object.keys(data).sort()).toEqual(['callId', 'createdAt', 'name', 'note', 'reason', 'reported', 'reporter']);
 		const call = await adminDb().doc(`calls/${String(data.callId)}`).get();
 		expect([...(call.get('members') as string[])].sort()).toEqual([data.reporter, data.reported].sort());
 		expect(filed.id).toBe(`${String(data.callId)}_${String(data.reporter)}`);

@@ -1041,6 +1041,7 @@ const report = (fields: Partial<ReportWrite<FieldValue>> = {}): ReportWrite<Fiel
 	reported: ALICE,
 	reason: 'spam',
 	note: '',
+	name: null,
 	createdAt: serverTimestamp(),
 	...fields
 });

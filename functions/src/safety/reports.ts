@@ -95,6 +95,7 @@ async function fileReportInTransaction(
 		reported,
 		reason: request.reason,
 		note: request.note,
+		name: request.name,
 		createdAt: FieldValue.serverTimestamp()
 	};
 	const reporterRecord: SafetyRecord = {
