@@ -111,6 +111,7 @@ test.describe('display name', () => {
 	}) => {
 		const zoe = await visitor(browser, 'Zoë');
 		const sam = await visitor(browser, 'Sam');
+		const next = await visitor(browser, 'next one');
 
 		await Promise.all([startAs(zoe, 'Zoë 🦊'), startAs(sam, 'Sam')]);
 		await expectStatus(zoe, 'Connected to Sam — say hi!');
@@ -118,13 +119,16 @@ test.describe('display name', () => {
 		await say(sam, 'hey');
 		await expect(lines(zoe, 'stranger')).toHaveText(['Sam: hey']);
 
-		// Next: the name belongs to that chat only.
-		await sam.page.getByTestId('next').click();
+		// The name belongs to that chat only: the next stranger, who gave none, is "Stranger".
+		await sam.page.getByTestId('stop').click();
 		await expectStatus(zoe, 'Sam has left', 5_000);
 		await zoe.page.getByTestId('next').click();
-		await expectStatus(zoe, 'Looking for someone…');
+		await startAs(next, null);
+		await expectStatus(zoe, 'Connected — say hi!');
+		await expectStatus(next, 'Connected to Zoë 🦊 — say hi!');
+		await say(next, 'hi');
+		await expect(lines(zoe, 'stranger')).toHaveText(['Stranger: hi']);
 		await expect(zoe.page.getByText('Sam')).toHaveCount(0);
-		expect(zoe.errors).toEqual([]);
-		expect(sam.errors).toEqual([]);
+		for (const v of [zoe, sam, next]) expect(v.errors).toEqual([]);
 	});
 });
