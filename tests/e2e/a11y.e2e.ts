@@ -107,9 +107,11 @@ test.describe('accessibility (axe-core)', () => {
 			.doc(`bans/${uid}`)
 			.set({ reason: 'reports', reporters: 3, createdAt: Timestamp.now(), until: Timestamp.fromMillis(Date.now() + 3_600_000) });
 		await v.page.getByTestId('stop').click();
-		await v.page.getByRole('button', { name: 'Start' }).click();
+		await expect(v.page.getByTestId('start-ban')).toContainText("You can't start chats until", { timeout: 15_000 });
+		await expectAccessible(v.page, 'banned, start page');
+		await v.page.goto('/chat?mode=text');
 		await expect(v.page.getByTestId('alert')).toContainText("You can't start chats until", { timeout: 15_000 });
-		await expectAccessible(v.page, 'banned');
+		await expectAccessible(v.page, 'banned, chat page');
 		expect(v.errors).toEqual([]);
 	});
 });

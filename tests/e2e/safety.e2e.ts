@@ -175,12 +175,20 @@ test.describe('safety', () => {
 
 		await v.page.getByTestId('stop').click();
 		await expect(v.page).toHaveURL(/\/$/);
-		await v.page.getByRole('button', { name: 'Start' }).click();
 
 		const when = await v.page.evaluate(
 			(ms) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(ms),
 			untilMs
 		);
+		// The start page says it before anyone fills in the form, and Start waits for the ban to end.
+		const onStart = v.page.getByTestId('start-ban');
+		await expect(onStart).toHaveText(`You can't start chats until ${when}, because several people reported you.`, {
+			timeout: 15_000
+		});
+		await expect(v.page.getByRole('button', { name: 'Start' })).toBeDisabled();
+
+		// A bookmarked chat link says it too.
+		await v.page.goto('/chat?mode=text');
 		const alert = v.page.getByTestId('alert');
 		await expect(alert).toContainText(`You can't start chats until ${when}, because several people reported you.`, {
 			timeout: 15_000

@@ -12,7 +12,7 @@ import {
 	type LobbyEntry,
 	type SignalDoc
 } from '$shared/model';
-import { isBanActive, SAFETY_LIMITS, type ReportReason } from '$shared/safety';
+import { isBanActive, SAFETY_LIMITS, type BanDoc, type ReportReason } from '$shared/safety';
 import { Inbox } from '../chat/inbox';
 import { SEND_LIMIT, TokenBucket } from '../chat/rateLimit';
 import { encodeWire, MAX_MESSAGE_CHARS, prepareText, type WireMessage } from '../chat/wire';
@@ -103,6 +103,21 @@ export function prefetchFirebase(): void {
 		.catch(() => {});
 }
 
+/**
+ * Prefetches as above, then reads our own ban: the start page says it, with its end, before
+ * anyone fills in the form. Null when there is none or it cannot be read (Start says why then).
+ */
+export async function readActiveBan(): Promise<BanDoc | null> {
+	try {
+		const backend = await loadBackend();
+		const client = await backend.firebaseClient();
+		const user = await backend.signedInUser(client.auth);
+		const ban = await withTimeout(backend.readOwnBan(client.db, user.uid), WRITE_TIMEOUT_MS);
+		return ban && isBanActive(ban, Date.now()) ? ban : null;
+	} catch {
+		return null;
+	}
+}
 
 type Client = Awaited<ReturnType<Backend['firebaseClient']>>;
 
