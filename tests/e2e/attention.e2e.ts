@@ -38,6 +38,20 @@ test.describe('attention', () => {
 		for (const v of [a, b]) expect(v.errors).toEqual([]);
 	});
 
+	test('a search with interests says when it widens to anyone', async ({ browser }) => {
+		const v = await visitor(browser, 'picky');
+		await v.page.goto('/');
+		await v.page.getByTestId('interests').fill('underwater basket weaving,');
+		await v.page.getByRole('button', { name: 'Start' }).click();
+		await expectStatus(v, 'Looking for someone…');
+		await expect(v.page.getByText("Hang on, we're finding you someone to talk to.")).toBeVisible();
+		await expect(v.page.getByTestId('search-widened')).toHaveText(
+			"No one who shares your interests is here right now, so we're looking for anyone.",
+			{ timeout: 10_000 }
+		);
+		expect(v.errors).toEqual([]);
+	});
+
 	test('scrolled up to reread, the reader is offered a jump to new messages', async ({ browser }) => {
 		const a = await visitor(browser, 'A');
 		const b = await visitor(browser, 'B');
