@@ -20,7 +20,7 @@ describe('prefs', () => {
 
 	it('round-trips what the start page saves', () => {
 		const storage = memoryStorage();
-		const prefs = { mode: 'video' as const, interests: ['music', 'board games'], language: 'de', hideIp: true };
+		const prefs = { mode: 'video' as const, interests: ['music', 'board games'], language: 'de', hideIp: true, name: 'Alex' };
 		savePrefs(prefs, storage);
 		expect(loadPrefs(storage)).toEqual(prefs);
 	});
@@ -38,6 +38,13 @@ describe('prefs', () => {
 			mode: 'audio',
 			language: 'en'
 		});
+	});
+
+	it('remembers the display name only as the stranger would see it', () => {
+		expect(parsePrefs(JSON.stringify({ name: '  Alex ' })).name).toBe('Alex');
+		expect(parsePrefs(JSON.stringify({ name: '\u202Enimda' })).name).toBe('nimda');
+		expect(parsePrefs(JSON.stringify({ name: 'x'.repeat(21) })).name).toBe('');
+		expect(parsePrefs(JSON.stringify({ name: 7 })).name).toBe('');
 	});
 
 	it('accepts only languages the start page offers', () => {

@@ -1,6 +1,7 @@
-// What the start page remembers per browser: the chat mode, interests, language and the
-// "Hide my IP" choice. Stored as JSON in localStorage; whatever is read back is checked,
+// What the start page remembers per browser: the chat mode, interests, language, the
+// "Hide my IP" choice and the name shown to strangers. Stored as JSON in localStorage; whatever is read back is checked,
 // so a hand-edited or outdated entry falls back field by field to the defaults.
+import { cleanDisplayName } from '$shared/displayName';
 import { CHAT_MODES, normalizeInterests, normalizeLanguage, type ChatMode } from '$shared/model';
 
 export interface Prefs {
@@ -10,13 +11,16 @@ export interface Prefs {
 	language: string | null;
 	/** Relay the call through TURN so the stranger never sees our IP address. */
 	hideIp: boolean;
+	/** Shown to the stranger instead of "Stranger" (sent over the data channel only); '' for none. */
+	name: string;
 }
 
 export const DEFAULT_PREFS: Readonly<Prefs> = Object.freeze({
 	mode: 'text',
 	interests: [],
 	language: null,
-	hideIp: false
+	hideIp: false,
+	name: ''
 });
 
 /** The languages the start page offers, by ISO 639-1 code, named in their own language. */
@@ -65,14 +69,15 @@ export function parsePrefs(json: string | null): Prefs {
 		data = null;
 	}
 	if (!isRecord(data)) return { ...DEFAULT_PREFS, interests: [] };
-	const { mode, interests, language, hideIp } = data;
+	const { mode, interests, language, hideIp, name } = data;
 	return {
 		mode: CHAT_MODES.find((m) => m === mode) ?? DEFAULT_PREFS.mode,
 		interests: Array.isArray(interests)
 			? normalizeInterests(interests.filter((i): i is string => typeof i === 'string'))
 			: [],
 		language: supportedLanguage(language),
-		hideIp: typeof hideIp === 'boolean' ? hideIp : DEFAULT_PREFS.hideIp
+		hideIp: typeof hideIp === 'boolean' ? hideIp : DEFAULT_PREFS.hideIp,
+		name: cleanDisplayName(name) ?? ''
 	};
 }
 

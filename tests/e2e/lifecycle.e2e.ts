@@ -1,5 +1,5 @@
 // The call lifecycle with several strangers: Next brings everyone a new partner (never the
-// one they just left), Esc is Next, and a closed tab is noticed by the partner.
+// one they just left), Esc twice is Next, and a closed tab is noticed by the partner.
 import { expect, test } from '@playwright/test';
 import { expectStatus, lines, say, start, strangersSuite, type Visitor } from './support';
 
@@ -34,6 +34,9 @@ test.describe('call lifecycle', () => {
 		// A skips B with the button, C skips D with the Esc key.
 		await a!.page.getByTestId('next').click();
 		await expectStatus(b!, 'Stranger has left', 2_000);
+		// Esc twice: the first only asks.
+		await c!.page.keyboard.press('Escape');
+		await expect(c!.page.getByTestId('esc-ask')).toHaveText('Press Esc again to leave this chat');
 		await c!.page.keyboard.press('Escape');
 		await expectStatus(d!, 'Stranger has left', 2_000);
 		await b!.page.getByTestId('next').click();

@@ -46,10 +46,16 @@ test.describe('video and audio calls', () => {
 				.toMatchObject({ audio: ['live'], video: ['live'], playing: true });
 			expect((await remoteMedia(v.page)).width).toBeGreaterThan(0);
 		}
-		// Camera off and mute keep the call up.
+		// Camera off and mute keep the call up, and the partner is told over the data channel.
+		await expect(b.page.getByTestId('partner-state')).toHaveCount(0);
 		await a.page.getByTestId('camera-toggle').click();
+		await expect(b.page.getByTestId('partner-state')).toHaveText('Camera off');
 		await a.page.getByTestId('mic-toggle').click();
+		await expect(b.page.getByTestId('partner-state')).toHaveText('Camera off · Muted');
 		await expectStatus(a, 'Connected — say hi!', 2_000);
+		await a.page.getByTestId('camera-toggle').click();
+		await expect(b.page.getByTestId('partner-state')).toHaveText('Muted');
+		await expect(a.page.getByTestId('partner-state')).toHaveCount(0);
 		for (const v of [a, b]) expect(v.errors).toEqual([]);
 	});
 
@@ -62,6 +68,10 @@ test.describe('video and audio calls', () => {
 				.poll(() => remoteMedia(v.page), { timeout: 15_000 })
 				.toMatchObject({ audio: ['live'], video: [] });
 		}
+		// Muting is shown on the partner's side instead of "On the line".
+		await expect(b.page.getByTestId('partner-state')).toHaveText('On the line');
+		await a.page.getByTestId('mic-toggle').click();
+		await expect(b.page.getByTestId('partner-state')).toHaveText('Muted');
 		for (const v of [a, b]) expect(v.errors).toEqual([]);
 	});
 

@@ -150,8 +150,8 @@ test.describe('safety', () => {
 			return snap.size === 1 ? snap.docs[0] : undefined;
 		});
 		const data = filed.data();
-		expect(data).toMatchObject({ reason: 'harassment', note: 'Insults after hello' });
-		expect(Object.keys(data).sort()).toEqual(['callId', 'createdAt', 'expireAt', 'note', 'reason', 'reported', 'reporter']);
+		expect(data).toMatchObject({ reason: 'harassment', note: 'Insults after hello', name: null });
+		expect(Object.keys(data).sort()).toEqual(['callId', 'createdAt', 'expireAt', 'name', 'note', 'reason', 'reported', 'reporter']);
 		const call = await adminDb().doc(`calls/${String(data.callId)}`).get();
 		expect([...(call.get('members') as string[])].sort()).toEqual([data.reporter, data.reported].sort());
 		expect(filed.id).toBe(`${String(data.callId)}_${String(data.reporter)}`);
@@ -180,12 +180,20 @@ test.describe('safety', () => {
 
 		await v.page.getByTestId('stop').click();
 		await expect(v.page).toHaveURL(/\/$/);
-		await v.page.getByRole('button', { name: 'Start' }).click();
 
 		const when = await v.page.evaluate(
 			(ms) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(ms),
 			untilMs
 		);
+		// The start page says it before anyone fills in the form, and Start waits for the ban to end.
+		const onStart = v.page.getByTestId('start-ban');
+		await expect(onStart).toHaveText(`You can't start chats until ${when}, because several people reported you.`, {
+			timeout: 15_000
+		});
+		await expect(v.page.getByRole('button', { name: 'Start' })).toBeDisabled();
+
+		// A bookmarked chat link says it too.
+		await v.page.goto('/chat?mode=text');
 		const alert = v.page.getByTestId('alert');
 		await expect(alert).toContainText(`You can't start chats until ${when}, because several people reported you.`, {
 			timeout: 15_000

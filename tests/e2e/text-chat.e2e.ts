@@ -46,7 +46,9 @@ test.describe('text chat', () => {
 		// No dead end: New chat searches again.
 		await b.page.getByTestId('next').click();
 		await expectStatus(b, 'Looking for someone…');
-		await expect(lines(b, 'stranger')).toHaveCount(0);
+		// The chat just left stays on screen while searching, under how it ended.
+		await expect(lines(b, 'stranger')).toHaveCount(2);
+		await expect(b.page.getByTestId('chat-end')).toHaveText('Stranger left');
 		await b.page.getByTestId('stop').click();
 		await expect(b.page.getByRole('button', { name: 'Start' })).toBeVisible();
 

@@ -1050,6 +1050,7 @@ const report = (fields: Partial<ReportWrite<FieldValue>> = {}): ReportWrite<Fiel
 	reported: ALICE,
 	reason: 'spam',
 	note: '',
+	name: null,
 	createdAt: serverTimestamp(),
 	expireAt: serverTimestamp(),
 	...fields

@@ -66,7 +66,14 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 
 		expect(response).toEqual({ reportId: `${callId}_${alice!.uid}`, blocked: true });
 		const report = await adminDb().doc(`reports/${response.reportId}`).get();
-		expect(report.data()).toMatchObject({ callId, reporter: alice!.uid, reported: bob!.uid, reason: 'harassment', note: 'insults' });
+		expect(report.data()).toMatchObject({
+			callId,
+			reporter: alice!.uid,
+			reported: bob!.uid,
+			reason: 'harassment',
+			note: 'insults',
+			name: null // no name unless the reporter attaches it
+		});
 		expect(report.get('createdAt')).toBeInstanceOf(Timestamp);
 		// The TTL policy's field: deleted 30 days on, even if the sweep stops running.
 		const created: unknown = report.get('createdAt');
@@ -78,6 +85,22 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 		expect(bobRecord.get('blockedBy')).toEqual([alice!.uid]);
 		expect(bobRecord.get('reportsReceived')).toHaveLength(1);
 		expect((await adminDb().doc(`bans/${bob!.uid}`).get()).exists).toBe(false);
+	});
+
+	it('an offensive name: the reporter\'s copy of it lands with the report only when attached', async () => {
+		const [alice, bob, carol] = (users = await Promise.all([createUser('alice'), createUser('bob'), createUser('carol')]));
+		const named = await seedCall([alice!.uid, bob!.uid], 'active');
+		const unnamed = await seedCall([carol!.uid, bob!.uid], 'active');
+
+		const attached = await reportPartner(alice!.app, HOST, { callId: named, reason: 'offensive-name', note: '', name: 'Rude Name' });
+		const withheld = await reportPartner(carol!.app, HOST, { callId: unnamed, reason: 'offensive-name' });
+
+		expect((await adminDb().doc(`reports/${attached.reportId}`).get()).data()).toMatchObject({
+			reason: 'offensive-name',
+			reported: bob!.uid,
+			name: 'Rude Name'
+		});
+		expect((await adminDb().doc(`reports/${withheld.reportId}`).get()).get('name')).toBeNull();
 	});
 
 	it('report → block → never matched again, however long both wait; a newcomer is matched at once', async () => {
@@ -133,7 +156,9 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 		}
 
 		const invalid: [unknown, RegExp][] = [
-			[null, /Send \{callId, reason, note\?\}/],
+			[null, /Send \{callId, reason, note\?, name\?\}/],
+			[{ callId, reason: 'offensive-name', name: 'x'.repeat(21) }, /name must be/],
+			[{ callId, reason: 'offensive-name', name: 'Al\u202Eex' }, /name must be/],
 			[{ reason: 'spam' }, /callId/],
 			[{ callId: '../bans/x', reason: 'spam' }, /callId/],
 			[{ callId, reason: 'rude' }, /reason must be one of/],

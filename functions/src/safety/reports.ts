@@ -96,6 +96,7 @@ async function fileReportInTransaction(
 		reported,
 		reason: request.reason,
 		note: request.note,
+		name: request.name,
 		createdAt: FieldValue.serverTimestamp(),
 		expireAt: Timestamp.fromMillis(nowMs + RETENTION_MS.reports)
 	};

@@ -16,24 +16,43 @@ import {
 
 describe('parseReportRequest', () => {
 	it('accepts a call id, a reason and an optional note, trimming the note', () => {
-		expect(parseReportRequest({ callId: 'abcDEF123', reason: 'spam' })).toEqual({ callId: 'abcDEF123', reason: 'spam', note: '' });
+		expect(parseReportRequest({ callId: 'abcDEF123', reason: 'spam' })).toEqual({
+			callId: 'abcDEF123',
+			reason: 'spam',
+			note: '',
+			name: null
+		});
 		expect(parseReportRequest({ callId: 'x1', reason: 'other', note: '  sent links  ' })).toEqual({
 			callId: 'x1',
 			reason: 'other',
-			note: 'sent links'
+			note: 'sent links',
+			name: null
 		});
 		for (const reason of REPORT_REASONS) expect(parseReportRequest({ callId: 'c', reason }).reason).toBe(reason);
 	});
 
+	it('takes the stranger\'s name only as their browser showed it, when the reporter attaches it', () => {
+		expect(parseReportRequest({ callId: 'c', reason: 'offensive-name', name: 'Alex' })).toMatchObject({
+			reason: 'offensive-name',
+			name: 'Alex'
+		});
+		expect(parseReportRequest({ callId: 'c', reason: 'spam', name: null }).name).toBeNull();
+		expect(parseReportRequest({ callId: 'c', reason: 'spam', name: '🦊'.repeat(20) }).name).toBe('🦊'.repeat(20));
+	});
+
 	const bad: [string, unknown, RegExp][] = [
-		['nothing', null, /Send \{callId, reason, note\?\}/],
+		['nothing', null, /Send \{callId, reason, note\?, name\?\}/],
 		['a list', ['c', 'spam'], /Send/],
 		['a string', 'spam', /Send/],
 		['no call id', { reason: 'spam' }, /callId/],
 		['a path as call id', { callId: '../lobby/x', reason: 'spam' }, /callId/],
 		['a call id of 129 chars', { callId: 'a'.repeat(129), reason: 'spam' }, /callId/],
 		['a number as call id', { callId: 42, reason: 'spam' }, /callId/],
-		['an unknown reason', { callId: 'c', reason: 'rude' }, /reason must be one of: spam, nudity, harassment, underage, other/],
+		[
+			'an unknown reason',
+			{ callId: 'c', reason: 'rude' },
+			/reason must be one of: spam, nudity, harassment, underage, offensive-name, other/
+		],
 		['no reason', { callId: 'c' }, /reason/],
 		['a note that is not text', { callId: 'c', reason: 'spam', note: 7 }, /note must be text/],
 		[
@@ -41,6 +60,10 @@ describe('parseReportRequest', () => {
 			{ callId: 'c', reason: 'spam', note: 'x'.repeat(SAFETY_LIMITS.reportNoteMaxChars + 1) },
 			/at most 500/
 		],
+		['a name of 21 characters', { callId: 'c', reason: 'offensive-name', name: 'x'.repeat(21) }, /name must be/],
+		['a name that is not text', { callId: 'c', reason: 'offensive-name', name: ['Alex'] }, /name must be/],
+		['a name hiding a right-to-left override', { callId: 'c', reason: 'offensive-name', name: 'Al\u202Eex' }, /name must be/],
+		['a name of zero-width characters', { callId: 'c', reason: 'offensive-name', name: '\u200B\u200D' }, /name must be/],
 		['forged extra fields', { callId: 'c', reason: 'spam', reported: 'someone', reports: 99 }, /Unknown field\(s\): reported, reports/]
 	];
 	for (const [what, body, message] of bad) {

@@ -12,6 +12,7 @@
 //   timestamps; the app checks the same limits first so it can say why, and when to retry.
 // - Chat messages travel peer to peer, so their limits live in the app, on both ends.
 
+import { cleanDisplayName, DISPLAY_NAME_MAX_CHARS } from './displayName';
 import { DocumentShapeError, reader, type FirestoreData } from './model';
 
 export const SAFETY_COLLECTIONS = {
@@ -25,7 +26,7 @@ export const SAFETY_COLLECTIONS = {
 	limits: 'limits'
 } as const;
 
-export const REPORT_REASONS = ['spam', 'nudity', 'harassment', 'underage', 'other'] as const;
+export const REPORT_REASONS = ['spam', 'nudity', 'harassment', 'underage', 'offensive-name', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
 export const REPORT_REASON_LABELS: Readonly<Record<ReportReason, string>> = {
@@ -33,6 +34,7 @@ export const REPORT_REASON_LABELS: Readonly<Record<ReportReason, string>> = {
 	nudity: 'Nudity or sexual content',
 	harassment: 'Harassment, hate or threats',
 	underage: 'Seems to be under 18',
+	'offensive-name': 'Offensive name',
 	other: 'Something else'
 };
 
@@ -65,6 +67,11 @@ export interface ReportRequest {
 	reason: ReportReason;
 	/** Optional free text for a moderator, trimmed; empty means none. */
 	note: string;
+	/**
+	 * The name the reported person showed, as the reporter's browser received it (the
+	 * server never saw it), only if the reporter chose to attach it; null otherwise.
+	 */
+	name: string | null;
 }
 
 export interface ReportResponse {
@@ -85,12 +92,12 @@ const CALL_ID_PATTERN = /^[A-Za-z0-9]{1,128}$/;
 
 export function parseReportRequest(data: unknown): ReportRequest {
 	if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-		throw new InvalidRequestError('Send {callId, reason, note?}.');
+		throw new InvalidRequestError('Send {callId, reason, note?, name?}.');
 	}
 	const body = data as FirestoreData;
-	const unknownKeys = Object.keys(body).filter((k) => !['callId', 'reason', 'note'].includes(k));
+	const unknownKeys = Object.keys(body).filter((k) => !['callId', 'reason', 'note', 'name'].includes(k));
 	if (unknownKeys.length > 0) throw new InvalidRequestError(`Unknown field(s): ${unknownKeys.join(', ')}.`);
-	const { callId, reason, note } = body;
+	const { callId, reason, note, name } = body;
 	if (typeof callId !== 'string' || !CALL_ID_PATTERN.test(callId)) {
 		throw new InvalidRequestError('callId must be the id of the call you were in.');
 	}
@@ -102,7 +109,18 @@ export function parseReportRequest(data: unknown): ReportRequest {
 	if (trimmed.length > SAFETY_LIMITS.reportNoteMaxChars) {
 		throw new InvalidRequestError(`note must be at most ${SAFETY_LIMITS.reportNoteMaxChars} characters.`);
 	}
-	return { callId, reason: reason as ReportReason, note: trimmed };
+	// The same rules the reporter's browser applied when it showed the name: anything else
+	// was not what they saw.
+	let shownName: string | null = null;
+	if (name !== undefined && name !== null) {
+		shownName = cleanDisplayName(name);
+		if (shownName === null || shownName !== name) {
+			throw new InvalidRequestError(
+				`name must be the name the stranger showed: at most ${DISPLAY_NAME_MAX_CHARS} visible characters.`
+			);
+		}
+	}
+	return { callId, reason: reason as ReportReason, note: trimmed, name: shownName };
 }
 
 export function parseReportResponse(data: unknown): ReportResponse {
@@ -126,6 +144,8 @@ export interface ReportDoc {
 	reported: string;
 	reason: ReportReason;
 	note: string;
+	/** The reported person's display name, when the reporter attached it; else null. */
+	name: string | null;
 	createdAtMs: number;
 }
 
@@ -135,6 +155,7 @@ export interface ReportWrite<Ts> {
 	reported: string;
 	reason: ReportReason;
 	note: string;
+	name: string | null;
 	createdAt: Ts;
 	/**
 	 * When the report is due for deletion (created + RETENTION_MS.reports): the field a
@@ -151,6 +172,8 @@ export function parseReportDoc(path: string, data: FirestoreData): ReportDoc {
 		reported: read.string('reported', 128),
 		reason: read.oneOf('reason', REPORT_REASONS),
 		note: read.string('note', SAFETY_LIMITS.reportNoteMaxChars),
+		// Reports filed before names existed have no field.
+		name: read.optional('name', () => read.string('name', DISPLAY_NAME_MAX_CHARS * 2)),
 		createdAtMs: read.millis('createdAt')
 	};
 }

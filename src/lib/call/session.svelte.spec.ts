@@ -29,24 +29,33 @@ const fake = vi.hoisted(() => ({
 	/** Whose signals the session watches, per call. */
 	watchedSignals: [] as { callId: string; partner: string }[],
 	onSignals: null as ((signals: SignalDoc) => void) | null,
-	/** Peer connections made: role, and the descriptions handed to them. */
-	links: [] as { role: string; descriptions: string[]; closed: boolean; events: { message: (data: unknown) => void } }[]
+	/** Peer connections made: role, the descriptions handed to them, what went out, and their handlers. */
+	links: [] as {
+		role: string;
+		descriptions: string[];
+		closed: boolean;
+		sent: string[];
+		open: boolean;
+		handlers: { channelOpen(): void; message(data: unknown): void };
+	}[]
 }));
 
 vi.mock('./peerLink', () => ({
 	PeerLink: class {
 		readonly pc = { remoteDescription: null };
-		readonly record: { role: string; descriptions: string[]; closed: boolean; events: { message: (data: unknown) => void } };
-		constructor(role: string, _options: unknown, events: { message: (data: unknown) => void }) {
-			this.record = { role, descriptions: [], closed: false, events };
+		readonly record: (typeof fake.links)[number];
+		constructor(role: string, _options: unknown, handlers: (typeof fake.links)[number]['handlers']) {
+			this.record = { role, descriptions: [], closed: false, sent: [], open: false, handlers };
 			fake.links.push(this.record);
 		}
 		acceptDescription(d: { sdp: string }) {
 			this.record.descriptions.push(d.sdp);
 		}
 		acceptCandidates() {}
-		send() {
-			return false;
+		send(data: string) {
+			if (!this.record.open) return false;
+			this.record.sent.push(data);
+			return true;
 		}
 		close() {
 			this.record.closed = true;
@@ -319,12 +328,55 @@ describe('ChatSession joining the lobby', () => {
 
 		it('the partner says goodbye: told so, and the end is written only if the partner has not (never a write the rules refuse)', async () => {
 			await matchedSession();
-			fake.links[0]?.events.message(JSON.stringify({ kind: 'bye' }));
+			fake.links[0]?.handlers.message(JSON.stringify({ kind: 'bye' }));
 			expect(session.phase).toBe('ended');
 			expect(session.endReason).toBe('partner-left');
 			await Promise.resolve();
 			expect(fake.ended).toEqual([]);
 			expect(fake.endedIfActive).toEqual(['call-1']);
+		});
+
+		/** The data channel opens: what the session sends from then on is recorded. */
+		function openChannel() {
+			const link = fake.links.at(-1)!;
+			link.open = true;
+			link.handlers.channelOpen();
+			return link;
+		}
+
+		it('says our display name once the channel opens, and shows the stranger\'s, cleaned, once per call', async () => {
+			await session.start('text', { interests: ['chess'], name: ' Sam\u200B ' });
+			fake.onEntry?.(matched);
+			await vi.waitFor(() => expect(fake.links).toHaveLength(1));
+			const link = openChannel();
+			expect(session.phase).toBe('connected');
+			expect(link.sent.map((raw) => JSON.parse(raw))).toContainEqual({ kind: 'hello', name: 'Sam' });
+			expect(session.partnerName).toBeNull();
+
+			link.handlers.message(JSON.stringify({ kind: 'hello', name: '\u202EAlex' }));
+			expect(session.partnerName).toBe('Alex');
+			// A second hello cannot rename them mid-chat.
+			link.handlers.message(JSON.stringify({ kind: 'hello', name: 'Admin' }));
+			expect(session.partnerName).toBe('Alex');
+			// Kept after they leave ("Alex has left"), until the next search.
+			fake.onEntry?.({ ...waiting, status: 'left' });
+			expect(session.partnerName).toBe('Alex');
+			vi.advanceTimersByTime(400);
+			await session.next();
+			expect(session.partnerName).toBeNull();
+		});
+
+		it('sends no hello without a name, and tells the stranger when our camera or mic goes off', async () => {
+			await matchedSession();
+			session.setMediaState(true, true);
+			const link = openChannel();
+			expect(link.sent.map((raw) => JSON.parse(raw))).toEqual([{ kind: 'media', camera: true, mic: true }]);
+			session.setMediaState(false, true);
+			expect(JSON.parse(link.sent.at(-1)!)).toEqual({ kind: 'media', camera: false, mic: true });
+
+			expect(session.partnerMedia).toBeNull();
+			link.handlers.message(JSON.stringify({ kind: 'media', camera: true, mic: false }));
+			expect(session.partnerMedia).toEqual({ camera: true, mic: false });
 		});
 
 		it('we press Next: our end goes to the call document, once', async () => {

@@ -13,10 +13,11 @@ import {
 	type LobbyEntry,
 	type SignalDoc
 } from '$shared/model';
-import { isBanActive, SAFETY_LIMITS, type ReportReason } from '$shared/safety';
+import { isBanActive, SAFETY_LIMITS, type BanDoc, type ReportReason } from '$shared/safety';
 import { Inbox } from '../chat/inbox';
 import { SEND_LIMIT, TokenBucket } from '../chat/rateLimit';
 import { encodeWire, MAX_MESSAGE_CHARS, prepareText, type WireMessage } from '../chat/wire';
+import { cleanDisplayName } from '$shared/displayName';
 import { bannedError, toUserFacingError, userError } from '../errors';
 import type { Backend } from './backend';
 import {
@@ -60,6 +61,8 @@ export interface StartOptions {
 	hideIp?: boolean;
 	/** Camera and/or microphone for video and audio modes. */
 	media?: MediaStream | null;
+	/** Shown to each stranger instead of "Stranger"; sent over the data channel only. */
+	name?: string | null;
 }
 
 /**
@@ -108,6 +111,21 @@ export function prefetchFirebase(): void {
 		.catch(() => {});
 }
 
+/**
+ * Prefetches as above, then reads our own ban: the start page says it, with its end, before
+ * anyone fills in the form. Null when there is none or it cannot be read (Start says why then).
+ */
+export async function readActiveBan(): Promise<BanDoc | null> {
+	try {
+		const backend = await loadBackend();
+		const client = await backend.firebaseClient();
+		const user = await backend.signedInUser(client.auth);
+		const ban = await withTimeout(backend.readOwnBan(client.db, user.uid), WRITE_TIMEOUT_MS);
+		return ban && isBanActive(ban, Date.now()) ? ban : null;
+	} catch {
+		return null;
+	}
+}
 
 type Client = Awaited<ReturnType<Backend['firebaseClient']>>;
 
@@ -126,6 +144,8 @@ interface ActiveCall {
 	connectTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Checks and rate-limits what the stranger sends. */
 	inbox: Inbox;
+	/** The stranger's hello came: a name is set once per call, never changed mid-chat. */
+	greeted: boolean;
 }
 
 export class ChatSession {
@@ -139,6 +159,12 @@ export class ChatSession {
 	/** The current or just-ended call, until the next search: the one a report is about. */
 	#reportableCallId = $state<string | null>(null);
 	#reportedCallId = $state<string | null>(null);
+	/** The name the stranger of the current (or just-ended) call chose, cleaned; null: "Stranger". */
+	#partnerName = $state<string | null>(null);
+	/** Whether the stranger's camera and mic are on, as they last said; null until they say. */
+	#partnerMedia = $state<{ camera: boolean; mic: boolean } | null>(null);
+	/** Ours, told to each stranger when the call opens and on every change. */
+	#ownMedia: { camera: boolean; mic: boolean } | null = null;
 	readonly maxMessageLength = MAX_MESSAGE_CHARS;
 
 	#backend: Backend | null = null;
@@ -178,6 +204,14 @@ export class ChatSession {
 	}
 	get remoteStream(): MediaStream | null {
 		return this.#remoteStream;
+	}
+	/** The stranger's chosen name, until the next search; null when they gave none (show "Stranger"). */
+	get partnerName(): string | null {
+		return this.#partnerName;
+	}
+	/** The stranger's camera and mic, as they last said (video and audio calls); null before they say. */
+	get partnerMedia(): { camera: boolean; mic: boolean } | null {
+		return this.#partnerMedia;
 	}
 	get strangerTyping(): boolean {
 		return this.#strangerTyping;
@@ -257,15 +291,17 @@ export class ChatSession {
 	/**
 	 * Reports the stranger of the current or just-ended call (the `reportPartner` function
 	 * also blocks the pair for good). During the call, reporting leaves it. Rejects with a
-	 * ReportFailedError saying why in plain words; nothing changes then.
+	 * ReportFailedError saying why in plain words; nothing changes then. With `attachName`,
+	 * the name the stranger showed goes with it (our copy: the server never saw it).
 	 */
-	async report(reason: ReportReason, note: string): Promise<void> {
+	async report(reason: ReportReason, note: string, attachName = false): Promise<void> {
 		const callId = this.#reportableCallId;
 		const backend = this.#backend;
 		const client = this.#client;
 		if (!callId || !backend || !client) throw new ReportFailedError('There is no chat to report any more.');
+		const name = attachName ? this.#partnerName : null;
 		try {
-			await withTimeout(backend.reportPartner(client.app, client.emulatorHost, { callId, reason, note }), REPORT_TIMEOUT_MS);
+			await withTimeout(backend.reportPartner(client.app, client.emulatorHost, { callId, reason, note, name }), REPORT_TIMEOUT_MS);
 		} catch (error) {
 			console.warn('Report not sent', error);
 			// An earlier attempt that timed out here did land: it counts as reported.
@@ -280,6 +316,12 @@ export class ChatSession {
 		const now = Date.now();
 		if (this.phase !== 'connected' || now - this.#lastTypingSentAt < TYPING_SEND_EVERY_MS) return;
 		if (this.#sendWire({ kind: 'typing' })) this.#lastTypingSentAt = now;
+	}
+
+	/** Our camera or mic was turned on or off: the stranger is told (they see "Camera off", "Muted"). */
+	setMediaState(camera: boolean, mic: boolean): void {
+		this.#ownMedia = { camera, mic };
+		if (this.phase === 'connected') this.#sendWire({ kind: 'media', camera, mic });
 	}
 
 	/** After a device switch: send the new camera or mic track instead of the old one. */
@@ -333,6 +375,8 @@ export class ChatSession {
 		this.#reportableCallId = null;
 		this.messages = [];
 		this.#commonInterests = null;
+		this.#partnerName = null;
+		this.#partnerMedia = null;
 		this.#remoteStream = null;
 		this.#connection = null;
 		try {
@@ -552,6 +596,7 @@ export class ChatSession {
 			lastRestartAt: 0,
 			connectionState: 'new',
 			inbox: new Inbox(),
+			greeted: false,
 			connectTimer: setTimeout(() => {
 				const pc = call.link.pc;
 				console.warn(`[tangent] call ${callId}: no data channel after ${CONNECT_TIMEOUT_MS} ms`, JSON.stringify({
@@ -656,6 +701,9 @@ export class ChatSession {
 					// From now on the stranger can be reported: they could reach us.
 					this.#reportableCallId = call.id;
 					this.#reportedCallId = null;
+					const name = cleanDisplayName(this.#options.name);
+					if (name) this.#sendWire({ kind: 'hello', name });
+					if (this.#ownMedia) this.#sendWire({ kind: 'media', ...this.#ownMedia });
 					this.#watchLiveness(call, link);
 				},
 				message: (data) => {
@@ -700,6 +748,14 @@ export class ChatSession {
 				break;
 			case 'bye':
 				this.#endCall(call, { type: 'partner-left' });
+				break;
+			case 'hello':
+				if (call.greeted) break;
+				call.greeted = true;
+				this.#partnerName = message.name;
+				break;
+			case 'media':
+				this.#partnerMedia = { camera: message.camera, mic: message.mic };
 				break;
 			case 'ping':
 				break;

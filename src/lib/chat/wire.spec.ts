@@ -30,6 +30,30 @@ describe('chat wire format', () => {
 	});
 });
 
+describe('hello (the display name)', () => {
+	it('carries the sender\'s name, or none', () => {
+		expect(decodeWire(encodeWire({ kind: 'hello', name: 'Alex' }))).toEqual({ kind: 'hello', name: 'Alex' });
+		expect(decodeWire(encodeWire({ kind: 'hello', name: null }))).toEqual({ kind: 'hello', name: null });
+	});
+
+	it('cleans what the stranger claims: invisible tricks are dropped, anything invalid is no name', () => {
+		expect(decodeWire(JSON.stringify({ kind: 'hello', name: '\u202Eevil\u200B ' }))).toEqual({ kind: 'hello', name: 'evil' });
+		for (const name of ['x'.repeat(21), '', '\u200B', 42, { first: 'A' }, undefined, 'You']) {
+			expect(decodeWire(JSON.stringify({ kind: 'hello', name }))).toEqual({ kind: 'hello', name: null });
+		}
+	});
+});
+
+describe('media state', () => {
+	it('carries whether the camera and microphone are on, and nothing else', () => {
+		const state = { kind: 'media' as const, camera: false, mic: true };
+		expect(decodeWire(encodeWire(state))).toEqual(state);
+		expect(decodeWire(JSON.stringify({ ...state, extra: '<b>' }))).toEqual(state);
+		expect(decodeWire(JSON.stringify({ kind: 'media', camera: 'off', mic: true }))).toBeNull();
+		expect(decodeWire(JSON.stringify({ kind: 'media', camera: false }))).toBeNull();
+	});
+});
+
 describe('readWire', () => {
 	it('says why something was dropped: too long, or unreadable', () => {
 		const long = JSON.stringify({ kind: 'text', id: 'a', text: 'x'.repeat(MAX_MESSAGE_CHARS + 1) });

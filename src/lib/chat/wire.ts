@@ -1,5 +1,6 @@
 // What travels over the data channel between the two browsers. Chat messages never touch
 // Firestore; the receiver validates everything, because the other end is a stranger.
+import { cleanDisplayName } from '$shared/displayName';
 
 export const MAX_MESSAGE_CHARS = 1000;
 
@@ -10,7 +11,14 @@ export type WireMessage =
 	/** Sent every few seconds so either side notices a silent partner (closed tab, lost network). */
 	| { kind: 'ping' }
 	/** The sender pressed Next or Stop: the partner knows at once, before Firestore says so. */
-	| { kind: 'bye' };
+	| { kind: 'bye' }
+	/**
+	 * Sent once when the channel opens: the name the sender chose to show (null: none, shown
+	 * as "Stranger"). Only ever over this channel, so no server sees or stores it.
+	 */
+	| { kind: 'hello'; name: string | null }
+	/** The sender's camera and microphone are on or off (sent when the call opens and on every change). */
+	| { kind: 'media'; camera: boolean; mic: boolean };
 
 /** Trims and checks a message the user typed; null when there is nothing sendable. */
 export function prepareText(raw: string): string | null {
@@ -43,6 +51,14 @@ export function readWire(raw: unknown): WireReading {
 	if (typeof value !== 'object' || value === null) return dropped('malformed');
 	const kind: unknown = Reflect.get(value, 'kind');
 	if (kind === 'typing' || kind === 'ping' || kind === 'bye') return { message: { kind }, problem: null };
+	// A name that does not survive cleaning is no name: the partner is "Stranger".
+	if (kind === 'hello') return { message: { kind, name: cleanDisplayName(Reflect.get(value, 'name')) }, problem: null };
+	if (kind === 'media') {
+		const camera: unknown = Reflect.get(value, 'camera');
+		const mic: unknown = Reflect.get(value, 'mic');
+		if (typeof camera !== 'boolean' || typeof mic !== 'boolean') return dropped('malformed');
+		return { message: { kind, camera, mic }, problem: null };
+	}
 	if (kind !== 'text') return dropped('malformed');
 	const id: unknown = Reflect.get(value, 'id');
 	const text: unknown = Reflect.get(value, 'text');

@@ -46,6 +46,17 @@ describe('describeMediaError', () => {
 		);
 	});
 
+	it('on a phone, says what to tap instead of an address-bar icon to click', () => {
+		const denied = describeMediaError(domError('NotAllowedError'), 'video', true, 'phone').message;
+		expect(denied).toContain('Tap the icon beside the web address');
+		expect(denied).not.toMatch(/click|address bar/i);
+		expect(denied).toMatch(/continue with text chat\.$/);
+		expect(describeMediaError(domError('NotReadableError'), 'audio', true, 'phone').message).toContain('other call app');
+		expect(describeMediaError(domError('NotFoundError'), 'video', true, 'phone').message).not.toContain('Plug one in');
+		// The desktop wording stays the default.
+		expect(describeMediaError(domError('NotAllowedError'), 'video', true, 'desktop').message).toContain('address bar');
+	});
+
 	it('names only the microphone in audio mode', () => {
 		const codes: MediaProblemCode[] = [
 			'permission-denied',

@@ -17,6 +17,18 @@ export interface MediaProblem {
 
 export type MediaWanted = 'video' | 'audio';
 
+/** Phones have no address-bar icon to click, and other ways out (another app, a site setting). */
+export type DeviceKind = 'desktop' | 'phone';
+
+/** A phone or tablet: a coarse pointer and no hover, as a touch screen reports. */
+export function detectDeviceKind(): DeviceKind {
+	try {
+		return globalThis.matchMedia?.('(pointer: coarse) and (hover: none)').matches ? 'phone' : 'desktop';
+	} catch {
+		return 'desktop';
+	}
+}
+
 const CODE_BY_NAME = new Map<string, MediaProblemCode>([
 	['NotAllowedError', 'permission-denied'],
 	['SecurityError', 'permission-denied'],
@@ -39,10 +51,18 @@ function devices(wants: MediaWanted): { things: string; icon: string } {
 
 const OR_TEXT = 'or continue with text chat.';
 
-export function mediaProblemMessage(code: MediaProblemCode, wants: MediaWanted): string {
+export function mediaProblemMessage(code: MediaProblemCode, wants: MediaWanted, device: DeviceKind = 'desktop'): string {
 	const { things, icon } = devices(wants);
+	const phone = device === 'phone';
 	switch (code) {
 		case 'permission-denied':
+			if (phone) {
+				return (
+					`Tangent can't use your ${things} because permission was denied. ` +
+					`Tap the icon beside the web address (or open the browser's site settings), allow the ${things} ` +
+					`for this site, then press Try again — ${OR_TEXT}`
+				);
+			}
 			return (
 				`Tangent can't use your ${things} because permission was denied. ` +
 				`Click the ${icon} icon in the address bar to allow it, then press Try again — ${OR_TEXT}`
@@ -50,12 +70,16 @@ export function mediaProblemMessage(code: MediaProblemCode, wants: MediaWanted):
 		case 'no-device':
 			return (
 				`Tangent couldn't find a ${wants === 'video' ? 'camera or microphone' : 'microphone'} on this device. ` +
-				`Plug one in or switch it on, then press Try again — ${OR_TEXT}`
+				(phone
+					? `Check that no setting blocks them for this browser, then press Try again — ${OR_TEXT}`
+					: `Plug one in or switch it on, then press Try again — ${OR_TEXT}`)
 			);
 		case 'device-busy':
 			return (
 				`Your ${things} ${wants === 'video' ? 'are' : 'is'} being used by another app or browser tab. ` +
-				`Close the other video call or tab, then press Try again — ${OR_TEXT}`
+				(phone
+					? `Close the other call app (or end the call in it), then press Try again — ${OR_TEXT}`
+					: `Close the other video call or tab, then press Try again — ${OR_TEXT}`)
 			);
 		case 'insecure-context':
 			return (
@@ -86,12 +110,13 @@ function errorName(error: unknown): string {
 export function describeMediaError(
 	error: unknown,
 	wants: MediaWanted,
-	secureContext: boolean = globalThis.isSecureContext !== false
+	secureContext: boolean = globalThis.isSecureContext !== false,
+	device: DeviceKind = detectDeviceKind()
 ): MediaProblem {
 	const name = errorName(error);
 	let code: MediaProblemCode = CODE_BY_NAME.get(name) ?? 'unknown';
 	if (name === 'TypeError') code = secureContext ? 'unsupported' : 'insecure-context';
-	return { code, message: mediaProblemMessage(code, wants) };
+	return { code, message: mediaProblemMessage(code, wants, device) };
 }
 
 /** Whether pressing Try again can help: not on an http:// page or a browser without the API. */

@@ -10,7 +10,7 @@ import { FUNCTIONS_EMULATOR_PORT, FUNCTIONS_REGION } from '../call/iceServers';
 export async function reportPartner(
 	app: FirebaseApp,
 	emulatedHost: string | null,
-	request: { callId: string; reason: ReportReason; note?: string }
+	request: { callId: string; reason: ReportReason; note?: string; name?: string | null }
 ): Promise<ReportResponse> {
 	const functions = getFunctions(app, FUNCTIONS_REGION);
 	if (emulatedHost !== null) connectFunctionsEmulator(functions, emulatedHost, FUNCTIONS_EMULATOR_PORT);
