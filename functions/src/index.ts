@@ -1,7 +1,7 @@
 // Tangent's Cloud Functions (2nd gen). Each export is deployed as one function.
 import { logger } from 'firebase-functions/v2';
 import { onDocumentUpdated, onDocumentWritten } from 'firebase-functions/v2/firestore';
-import { onRequest } from 'firebase-functions/v2/https';
+import { onCall, onRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { getAuth } from 'firebase-admin/auth';
 import { callConverter, db } from './firestore';
@@ -12,6 +12,8 @@ import { sweepOldFiles, sweepStale } from './maintenance/sweep';
 import { callFileStore } from './storage';
 import { matchSeeker } from './matching/matchmaker';
 import { countOnline } from './matching/online';
+import { recordEndedCall } from './safety/standing';
+import { appCheckOptions } from './appCheck';
 
 /** Every write that leaves a lobby entry waiting looks for a partner for its owner. */
 export const matchmaker = onDocumentWritten({ document: 'lobby/{uid}', maxInstances: 100 }, async (event) => {
@@ -29,8 +31,12 @@ export const callCleanup = onDocumentUpdated('calls/{callId}', async (event) => 
 	const after = event.data?.after;
 	if (!before || !after || before.get('status') === 'ended' || after.get('status') !== 'ended') return;
 	const call = callConverter.fromFirestore(after);
-	const report = await cleanUpEndedCall(db(), event.params.callId, call, callFileStore());
-	logger.info('callCleanup', { callId: event.params.callId, endedBy: call.endedBy, ...report });
+	const [report, standing] = await Promise.all([
+		cleanUpEndedCall(db(), event.params.callId, call, callFileStore()),
+		// A real call gives both members standing, which their reports need to count.
+		recordEndedCall(db(), call)
+	]);
+	logger.info('callCleanup', { callId: event.params.callId, endedBy: call.endedBy, standingFor: standing, ...report });
 });
 
 /**
@@ -70,5 +76,17 @@ export const onlineCount = onRequest({ cors: false, maxInstances: 10 }, async (r
 });
 
 export { iceServers } from './ice/iceServers';
+export { bindDevice } from './safety/bindDevice';
 export { reportPartner } from './safety/reportPartner';
 export { operatorStatus } from './safety/operatorStatus';
+
+/**
+ * On the emulator only (never deployed: undefined elsewhere): a callable that enforces App
+ * Check as every production callable does, so tests/safety/appCheck.spec.ts can show that
+ * a request without an App Check token is refused. The demo project turns enforcement off
+ * for the real callables, because the local build has no App Check.
+ */
+export const appCheckProbe =
+	process.env.FUNCTIONS_EMULATOR === 'true'
+		? onCall({ ...appCheckOptions({ ENFORCE_APP_CHECK: 'true' }) }, (request) => ({ appId: request.app?.appId ?? null }))
+		: undefined;

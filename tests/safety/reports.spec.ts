@@ -1,7 +1,7 @@
 // The reportPartner callable and what follows from a report, on the emulator suite: the
 // report lands, the pair is blocked for good (the real matchmaker never pairs them again),
-// enough different reporters ban a user (the rules refuse their joins, the matchmaker
-// never pairs them), reports are rate limited, and bad requests change nothing.
+// enough different reporters with standing ban a user (the rules refuse their joins, the
+// matchmaker never pairs them), reports are rate limited, and bad requests change nothing.
 import { Timestamp } from 'firebase-admin/firestore';
 import { deleteApp, initializeApp } from 'firebase/app';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
@@ -11,7 +11,7 @@ import { FUNCTIONS_REGION } from '$lib/call/iceServers';
 import { readOwnBan } from '$lib/safety/bans';
 import { callableMessage, reportPartner } from '$lib/safety/report';
 import { PATIENCE } from '$shared/model';
-import { SAFETY_LIMITS } from '$shared/safety';
+import { SAFETY_LIMITS, STANDING } from '$shared/safety';
 import { adminDb, clearFirestore, waitFor } from '../support/admin';
 import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators, PROJECT_ID } from '../support/emulators';
@@ -164,10 +164,14 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 		expect((await adminDb().doc(`safety/${bob!.uid}`).get()).get('reportsReceived')).toHaveLength(1);
 	}, 60_000);
 
-	it('three different reporters ban the user: joins refused, and the matchmaker never pairs them', async () => {
+	it('three different reporters with standing ban the user: joins refused, and the matchmaker never pairs them', async () => {
 		const [target, r1, r2, r3, other] = (users = await Promise.all(
 			['target', 'r1', 'r2', 'r3', 'other'].map((n) => createUser(n))
 		));
+		// Each has completed STANDING.fullCalls real calls, the first days ago (see identity.spec.ts for those without).
+		for (const r of [r1, r2, r3]) {
+			await adminDb().doc(`standing/${r!.uid}`).set({ completedCalls: STANDING.fullCalls, firstCallAtMs: Date.now() - 3 * 86_400_000, lastCallAtMs: Date.now() });
+		}
 		const calls = await Promise.all([r1, r2, r3].map((r) => seedCall([r!.uid, target!.uid])));
 		await joinPaced(target!, { mode: 'video' });
 

@@ -54,6 +54,7 @@ vi.mock('./backend', () => ({
 	firebaseClient: async () => ({ app: {}, auth: {}, db: {}, emulated: true, emulatorHost: '127.0.0.1' }),
 	signedInUser: async () => ({ uid: 'me' }),
 	fetchIceServers: async () => ({ iceServers: [] }),
+	bindThisDevice: async () => ({ bannedUntilMs: null }),
 	joinLobby: async () => {
 		fake.joins++;
 		if (fake.joinError) throw fake.joinError;

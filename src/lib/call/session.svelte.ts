@@ -328,6 +328,8 @@ export class ChatSession {
 			const client = (this.#client ??= await backend.firebaseClient());
 			const user = await backend.signedInUser(client.auth);
 			this.#uid = user.uid;
+			// The rules refuse joins from a uid not yet bound to this browser (once per uid).
+			await withTimeout(backend.bindThisDevice(client.app, client.emulatorHost, user.uid), WRITE_TIMEOUT_MS);
 			// Credentials are fetched while we wait for a partner, not after.
 			this.#rtcConfig ??= this.#loadRtcConfig(backend, client);
 			this.#rtcConfig.catch(() => {}); // reported when a call needs it
