@@ -3,6 +3,7 @@ import { logger } from 'firebase-functions/v2';
 import { onDocumentUpdated, onDocumentWritten } from 'firebase-functions/v2/firestore';
 import { onCall, onRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
+import { defineInt } from 'firebase-functions/params';
 import { getAuth } from 'firebase-admin/auth';
 import { callConverter, db } from './firestore';
 import { parseLobbyEntry } from './shared/model';
@@ -11,8 +12,9 @@ import { cleanUpEndedCall } from './calls/cleanup';
 import { sweepOldFiles, sweepStale } from './maintenance/sweep';
 import { callFileStore } from './storage';
 import { matchSeeker } from './matching/matchmaker';
-import { countOnline } from './matching/online';
+import { OnlineCountMemo, sharedOnlineCount } from './matching/onlineCache';
 import { recordEndedCall } from './safety/standing';
+import { forgetExpired } from './safety/expiry';
 import { appCheckOptions } from './appCheck';
 
 /** Every write that leaves a lobby entry waiting looks for a partner for its owner. */
@@ -41,18 +43,25 @@ export const callCleanup = onDocumentUpdated('calls/{callId}', async (event) => 
 
 /**
  * Removes what vanished pages left: silent lobby entries, abandoned calls, old records,
- * and shared files older than a day (a backstop: callCleanup deletes them on call end).
+ * and shared files older than a day (a backstop: callCleanup deletes them on call end);
+ * and forgets network hashes and rate windows past their expiry.
  */
 export const sweep = onSchedule('every 5 minutes', async () => {
 	const now = Date.now();
 	// Independent jobs: one failing must not stop the other.
-	const [report, files] = await Promise.allSettled([sweepStale(db(), now), sweepOldFiles(callFileStore(), now)]);
+	const [report, files, expired] = await Promise.allSettled([
+		sweepStale(db(), now),
+		sweepOldFiles(callFileStore(), now),
+		forgetExpired(db(), now)
+	]);
 	logger.info('sweep', {
 		...(report.status === 'fulfilled' ? report.value : { failed: String(report.reason) }),
-		...(files.status === 'fulfilled' ? files.value : { filesFailed: String(files.reason) })
+		...(files.status === 'fulfilled' ? files.value : { filesFailed: String(files.reason) }),
+		...(expired.status === 'fulfilled' ? expired.value : { expiryFailed: String(expired.reason) })
 	});
 	if (report.status === 'rejected') throw report.reason;
 	if (files.status === 'rejected') throw files.reason;
+	if (expired.status === 'rejected') throw expired.reason;
 });
 
 /** Once a day: anonymous accounts idle for 30 days go, with everything stored about them. */
@@ -62,16 +71,25 @@ export const accountCleanup = onSchedule({ schedule: 'every day 04:00', timeoutS
 	logger.info('accountCleanup', { ...report });
 });
 
+const onlineMaxAgeSeconds = defineInt('ONLINE_MAX_AGE_SECONDS', {
+	default: 30,
+	description: 'How old the online counter may be before a request recomputes it (two count queries)'
+});
+const onlineMemo = new OnlineCountMemo(5_000);
+
 /**
  * GET /api/online (a Hosting rewrite): the online counter for the start page. The CDN
- * serves one answer to everyone for 30 s, so its cost does not grow with the audience.
+ * serves one answer per URL to everyone for 30 s; a URL the CDN has not seen (any query
+ * string) reaches this function, which ignores the query and answers from the shared
+ * counter document (onlineCache.ts), so no request can make it count again.
  */
 export const onlineCount = onRequest({ cors: false, maxInstances: 10 }, async (req, res) => {
 	if (req.method !== 'GET') {
 		res.set('Allow', 'GET').status(405).json({ error: 'Use GET.' });
 		return;
 	}
-	const count = await countOnline(db(), Date.now());
+	const nowMs = Date.now();
+	const count = await onlineMemo.get(nowMs, () => sharedOnlineCount(db(), nowMs, onlineMaxAgeSeconds.value() * 1000));
 	res.set('Cache-Control', 'public, max-age=15, s-maxage=30').json(count);
 });
 
