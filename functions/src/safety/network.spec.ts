@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { clientAddress, deviceKey, networkKey, networkPrefix } from './network';
 
 describe('the network a request came from', () => {
-	it('takes the last X-Forwarded-For entry (earlier ones are the client’s say), else the peer', () => {
+	it('takes the rightmost public address: earlier X-Forwarded-For entries are the client’s say, private ones our proxies', () => {
 		expect(clientAddress('1.2.3.4, 203.0.113.9', '10.0.0.1')).toBe('203.0.113.9');
+		expect(clientAddress('203.0.113.9, 127.0.0.1', '127.0.0.1')).toBe('203.0.113.9');
 		expect(clientAddress(undefined, '::ffff:198.51.100.7')).toBe('198.51.100.7');
+		expect(clientAddress(undefined, '127.0.0.1')).toBe('127.0.0.1');
 		expect(clientAddress('not an address', undefined)).toBeNull();
 	});
 

@@ -6,14 +6,20 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { NETWORK_KEY_DAY_MS } from '../shared/safety';
 
 /**
- * The client's address as Google's front end saw it: the last X-Forwarded-For entry (the
- * ones before it are whatever the client sent), else the socket's peer.
+ * The client's address: the rightmost public X-Forwarded-For entry (Google's front end
+ * appends the address it saw; entries left of it are whatever the client sent, and
+ * private ones right of it are proxies of ours, such as the emulator's), else the peer.
  */
 export function clientAddress(forwardedFor: string | undefined, peer: string | undefined): string | null {
-	const last = forwardedFor?.split(',').pop()?.trim();
-	const address = last || peer || '';
-	const unmapped = address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
-	return isIPv4(unmapped) || isIPv6(unmapped) ? unmapped : null;
+	// Nearest hop last: the forwarded chain, then the socket's peer.
+	const hops = [...(forwardedFor ?? '').split(','), peer ?? '']
+		.map((entry) => unmapped(entry.trim()))
+		.filter((address) => isIPv4(address) || isIPv6(address));
+	return [...hops].reverse().find((address) => networkPrefix(address) !== null) ?? hops.at(-1) ?? null;
+}
+
+function unmapped(address: string): string {
+	return address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
 }
 
 /**
