@@ -75,6 +75,19 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 		);
 		return batch.commit();
 	};
+	/** Like announceNext, in the call `callId`: the counter is the uploader's, whatever the call. */
+	const announceNextIn = async (db: Firestore, fileId: string, callId: string) => {
+		const counter = await getDoc(doc(db, paths.limits(ALICE)));
+		const batch = writeBatch(db);
+		batch.set(doc(db, paths.file(fileId, callId)), fileAnnouncement(ALICE, { storagePath: paths.object(ALICE, fileId, callId) }));
+		batch.set(
+			doc(db, paths.limits(ALICE)),
+			counter.exists()
+				? { windowStartAt: counter.get('windowStartAt'), uploads: Number(counter.get('uploads')) + 1, lastUploadAt: serverTimestamp(), lastFileId: fileId }
+				: uploadWindowOpening(fileId)
+		);
+		return batch.commit();
+	};
 	/** The call is live, and alice has announced a file in the given state. */
 	const seedFile = async (status: 'uploading' | 'ready' | 'canceled', call: CallSeed = activeCall()) => {
 		await fx.seed(paths.call(), call);
@@ -336,6 +349,18 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 				await expectAllowed(announceNext(db, `file-${i}`));
 			}
 			await expectDenied(announceNext(db, 'one-too-many'));
+		});
+
+		it('the upload budget is per person: two calls at once do not double it', async () => {
+			// The rules allow one active call per person (lobbySafety.spec.ts); even if two
+			// were live, announcements in both step the same counter.
+			await fx.seed(paths.call(), activeCall());
+			await fx.seed(paths.call('call-2'), activeCall());
+			const db = fx.as(ALICE);
+			for (let i = 1; i <= SAFETY_LIMITS.uploads.max; i++) {
+				await expectAllowed(announceNextIn(db, `file-${i}`, i % 2 === 0 ? 'call-2' : CALL_ID));
+			}
+			await expectDenied(announceNextIn(db, 'one-too-many', 'call-2'));
 		});
 
 		it('overwriting an existing entry (setDoc again) → denied', async () => {
