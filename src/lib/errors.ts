@@ -13,6 +13,7 @@ export const USER_ERRORS = {
 	'bad-data': 'Received something we could not understand. Press New chat to try again.',
 	'too-fast': 'Slow down: wait a moment before starting another chat, then press New chat.',
 	banned: "You can't start chats for now, because several people reported you.",
+	'too-many-sessions': 'Too many new sessions were started from this device or network. Wait a few minutes, then press New chat.',
 	unknown: 'Something went wrong. Press New chat to try again.'
 } as const;
 
@@ -41,6 +42,8 @@ export function toUserFacingError(error: unknown): UserFacingError {
 	const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
 	const name = error instanceof Error ? error.name : '';
 	if (code.startsWith('auth/')) return userError('sign-in-failed');
+	// The only rate limit a working app meets before joining: bindDevice's, per device and network.
+	if (code === 'functions/resource-exhausted') return userError('too-many-sessions');
 	if (code === 'permission-denied' || code === 'invalid-argument' || code === 'failed-precondition')
 		return userError('refused');
 	if (code === 'unavailable' || code === 'deadline-exceeded' || name === 'TimeoutError') return userError('unreachable');

@@ -16,7 +16,7 @@ import { isBanActive, SAFETY_LIMITS, type ReportReason } from '$shared/safety';
 import { Inbox } from '../chat/inbox';
 import { SEND_LIMIT, TokenBucket } from '../chat/rateLimit';
 import { encodeWire, MAX_MESSAGE_CHARS, prepareText, type WireMessage } from '../chat/wire';
-import { joinRefusedError, toUserFacingError, userError } from '../errors';
+import { bannedError, joinRefusedError, toUserFacingError, userError } from '../errors';
 import type { Backend } from './backend';
 import {
 	initialCallState,
@@ -329,7 +329,9 @@ export class ChatSession {
 			const user = await backend.signedInUser(client.auth);
 			this.#uid = user.uid;
 			// The rules refuse joins from a uid not yet bound to this browser (once per uid).
-			await withTimeout(backend.bindThisDevice(client.app, client.emulatorHost, user.uid), WRITE_TIMEOUT_MS);
+			const binding = await withTimeout(backend.bindThisDevice(client.app, client.emulatorHost, user.uid), WRITE_TIMEOUT_MS);
+			// A ban this browser (or, for a new browser, its network) carries applies at once.
+			if (binding.bannedUntilMs !== null && binding.bannedUntilMs > Date.now()) throw bannedError(binding.bannedUntilMs);
 			// Credentials are fetched while we wait for a partner, not after.
 			this.#rtcConfig ??= this.#loadRtcConfig(backend, client);
 			this.#rtcConfig.catch(() => {}); // reported when a call needs it
