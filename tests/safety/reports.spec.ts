@@ -6,6 +6,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { deleteApp, initializeApp } from 'firebase/app';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { endCall } from '$lib/call/callDoc';
 import { heartbeatLobby } from '$lib/matching/lobby';
 import { FUNCTIONS_REGION } from '$lib/call/iceServers';
 import { readOwnBan } from '$lib/safety/bans';
@@ -84,6 +85,8 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 			return entry.get('status') === 'matched' ? String(entry.get('callId')) : undefined;
 		});
 		await reportPartner(alice!.app, HOST, { callId: first, reason: 'spam' });
+		// As the app does before searching again: one active call per person (the rules refuse a join over it).
+		await endCall(alice!.db, first, alice!.uid);
 
 		// Both back in the lobby, patient enough to accept even a recent partner, beating
 		// (each beat runs the matchmaker again): without the block they would be paired.
