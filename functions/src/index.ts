@@ -81,8 +81,8 @@ let onlineMemo: OnlineCountMemo | null = null;
 /**
  * GET /api/online (a Hosting rewrite): the online counter for the start page. The CDN
  * serves one answer per URL to everyone for 30 s; a URL the CDN has not seen (any query
- * string) reaches this function, which ignores the query and answers from the shared
- * counter document (onlineCache.ts), so no request can make it count again.
+ * string) reaches this function, which ignores the query and counts at most once per
+ * ONLINE_MAX_AGE_SECONDS per instance (maxInstances 10), so no request can make it count again.
  */
 export const onlineCount = onRequest({ cors: false, maxInstances: 10 }, async (req, res) => {
 	if (req.method !== 'GET') {
