@@ -7,6 +7,14 @@ const config = {
 	kit: {
 		// A single-page app: Firebase Hosting rewrites every path to index.html.
 		adapter: adapter({ fallback: 'index.html' }),
+		// The page's inline bootstrap script is allowed by its hash alone: SvelteKit writes a
+		// <meta> Content-Security-Policy with it into index.html. The rest of the policy, and
+		// what a <meta> cannot say (frame-ancestors), is in firebase.json's headers; the
+		// browser enforces both, so a script must pass each of them.
+		csp: {
+			mode: 'hash',
+			directives: { 'script-src': ['self', 'https://www.google.com/recaptcha/', 'https://www.gstatic.com/recaptcha/'] }
+		},
 		alias: {
 			// Document types and parsers shared with the Cloud Functions.
 			$shared: 'functions/src/shared'

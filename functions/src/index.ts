@@ -1,9 +1,10 @@
 // Tangent's Cloud Functions (2nd gen). Each export is deployed as one function.
 import { logger } from 'firebase-functions/v2';
 import { onDocumentUpdated, onDocumentWritten } from 'firebase-functions/v2/firestore';
-import { onRequest } from 'firebase-functions/v2/https';
+import { onCall, onRequest } from 'firebase-functions/v2/https';
 import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { onTaskDispatched } from 'firebase-functions/v2/tasks';
+import { defineInt } from 'firebase-functions/params';
 import { getAuth } from 'firebase-admin/auth';
 import { callConverter, db } from './firestore';
 import { parseLobbyEntry } from './shared/model';
@@ -16,6 +17,10 @@ import { callFileStore } from './storage';
 import { isJoinWrite, matchJoin, runShard } from './matching/matchmaker';
 import { countOnline } from './matching/online';
 import { ACCOUNT_CLEANUP_BUDGET_MS, RUNTIME, SWEEP_BUDGET_MS } from './runtime';
+import { OnlineCountMemo, sharedOnlineCount } from './matching/onlineCache';
+import { recordEndedCall } from './safety/standing';
+import { forgetExpired } from './safety/expiry';
+import { appCheckOptions } from './appCheck';
 
 /**
  * A join runs (or queues) the matcher for the joiner's pool shard. Firestore triggers
@@ -64,25 +69,36 @@ export const callCleanup = onDocumentUpdated({ ...RUNTIME.callCleanup, document:
 	const after = event.data?.after;
 	if (!before || !after || before.get('status') === 'ended' || after.get('status') !== 'ended') return;
 	const call = callConverter.fromFirestore(after);
-	const report = await cleanUpEndedCall(db(), event.params.callId, call, callFileStore());
-	logger.info('callCleanup', { callId: event.params.callId, endedBy: call.endedBy, ...report });
+	const [report, standing] = await Promise.all([
+		cleanUpEndedCall(db(), event.params.callId, call, callFileStore()),
+		// A real call gives both members standing, which their reports need to count.
+		recordEndedCall(db(), call)
+	]);
+	logger.info('callCleanup', { callId: event.params.callId, endedBy: call.endedBy, standingFor: standing, ...report });
 });
 
 /**
  * Removes what vanished pages left: silent lobby entries, abandoned calls, old records,
- * and shared files older than a day (a backstop: callCleanup deletes them on call end).
+ * and shared files older than a day (a backstop: callCleanup deletes them on call end);
+ * and forgets network hashes and rate windows past their expiry.
  */
 export const sweep = onSchedule({ ...RUNTIME.sweep, schedule: 'every 5 minutes' }, async () => {
 	const now = Date.now();
 	const budget = { deadlineMs: now + SWEEP_BUDGET_MS };
 	// Independent jobs: one failing must not stop the other.
-	const [report, files] = await Promise.allSettled([sweepStale(db(), now, budget), sweepOldFiles(callFileStore(), now, budget)]);
+	const [report, files, expired] = await Promise.allSettled([
+		sweepStale(db(), now, budget),
+		sweepOldFiles(callFileStore(), now, budget),
+		forgetExpired(db(), now)
+	]);
 	logger.info('sweep', {
 		...(report.status === 'fulfilled' ? report.value : { failed: String(report.reason) }),
-		...(files.status === 'fulfilled' ? files.value : { filesFailed: String(files.reason) })
+		...(files.status === 'fulfilled' ? files.value : { filesFailed: String(files.reason) }),
+		...(expired.status === 'fulfilled' ? expired.value : { expiryFailed: String(expired.reason) })
 	});
 	if (report.status === 'rejected') throw report.reason;
 	if (files.status === 'rejected') throw files.reason;
+	if (expired.status === 'rejected') throw expired.reason;
 });
 
 /** Once a day: anonymous accounts idle for 30 days go, with everything stored about them. */
@@ -93,19 +109,44 @@ export const accountCleanup = onSchedule({ ...RUNTIME.accountCleanup, schedule: 
 	logger.info('accountCleanup', { ...report });
 });
 
+const onlineMaxAgeSeconds = defineInt('ONLINE_MAX_AGE_SECONDS', {
+	default: 30,
+	description: 'How old the online counter may be before a request recomputes it (two count queries)'
+});
+let onlineMemo: OnlineCountMemo | null = null;
+
 /**
  * GET /api/online (a Hosting rewrite): the online counter for the start page. The CDN
- * serves one answer to everyone for 30 s, so its cost does not grow with the audience.
+ * serves one answer per URL to everyone for 30 s; a URL the CDN has not seen (any query
+ * string) reaches this function, which ignores the query and counts at most once per
+ * ONLINE_MAX_AGE_SECONDS per instance (maxInstances 10), so no request can make it count again.
  */
 export const onlineCount = onRequest({ ...RUNTIME.onlineCount, cors: false }, async (req, res) => {
 	if (req.method !== 'GET') {
 		res.set('Allow', 'GET').status(405).json({ error: 'Use GET.' });
 		return;
 	}
-	const count = await countOnline(db(), Date.now());
+	const nowMs = Date.now();
+	// The shared document (sharedOnlineCount) answered HTTP 500 under 20 parallel requests on
+	// the emulator (not yet diagnosed), so each instance counts itself, at most once per memo period.
+	void sharedOnlineCount;
+	onlineMemo ??= new OnlineCountMemo(onlineMaxAgeSeconds.value() * 1000);
+	const count = await onlineMemo.get(nowMs, () => countOnline(db(), nowMs));
 	res.set('Cache-Control', 'public, max-age=15, s-maxage=30').json(count);
 });
 
 export { iceServers } from './ice/iceServers';
+export { bindDevice } from './safety/bindDevice';
 export { reportPartner } from './safety/reportPartner';
 export { operatorStatus } from './safety/operatorStatus';
+
+/**
+ * On the emulator only (never deployed: undefined elsewhere): a callable that enforces App
+ * Check as every production callable does, so tests/safety/appCheck.spec.ts can show that
+ * a request without an App Check token is refused. The demo project turns enforcement off
+ * for the real callables, because the local build has no App Check.
+ */
+export const appCheckProbe =
+	process.env.FUNCTIONS_EMULATOR === 'true'
+		? onCall({ ...appCheckOptions({ ENFORCE_APP_CHECK: 'true' }) }, (request) => ({ appId: request.app?.appId ?? null }))
+		: undefined;

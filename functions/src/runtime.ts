@@ -63,6 +63,8 @@ export const RUNTIME = {
 	},
 	onlineCount: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 30, maxInstances: 10 },
 	iceServers: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 30, maxInstances: 20 },
+	/** Binds a new anonymous id to its device and network: a few reads and writes in one transaction. */
+	bindDevice: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 30, maxInstances: 20 },
 	reportPartner: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 30, maxInstances: 20 },
 	operatorStatus: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 30, maxInstances: 2 }
 } as const satisfies Record<string, RuntimeOptions>;

@@ -14,6 +14,7 @@ export const USER_ERRORS = {
 		"Hide my IP needs a relay server, and none is available right now. Turn Hide my IP off to connect directly, or try again later.",
 	'bad-data': 'Received something we could not understand. Press New chat to try again.',
 	banned: "You can't start chats for now, because several people reported you.",
+	'too-many-sessions': 'Too many new sessions were started from this device or network. Wait a few minutes, then press New chat.',
 	unknown: 'Something went wrong. Press New chat to try again.'
 } as const;
 
@@ -45,6 +46,8 @@ export function toUserFacingError(error: unknown): UserFacingError {
 	if (SIGN_IN_BUSY.has(code)) return userError('sign-in-busy');
 	if (SIGN_IN_DISABLED.has(code)) return userError('sign-in-unavailable');
 	if (code.startsWith('auth/')) return userError('sign-in-failed');
+	// The only rate limit a working app meets before joining: bindDevice's, per device and network.
+	if (code === 'functions/resource-exhausted') return userError('too-many-sessions');
 	if (code === 'permission-denied' || code === 'invalid-argument' || code === 'failed-precondition')
 		return userError('refused');
 	if (code === 'unavailable' || code === 'deadline-exceeded' || name === 'TimeoutError') return userError('unreachable');

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { endCall, endCallIfActive } from '$lib/call/callDoc';
 import { readPartnerSignals, SignalOutbox, watchPartnerSignals } from '$lib/call/signals';
-import { parseCallDoc, type LobbyEntry, type SignalDoc } from '$shared/model';
+import { LIMITS, parseCallDoc, type LobbyEntry, type SignalDoc } from '$shared/model';
 import { watchLobbyEntry } from '$lib/matching/lobby';
 import { adminDb, clearFirestore, waitFor } from '../support/admin';
 import { matchedPair as matchedPairOf, type MatchedPair } from '../support/calls';
@@ -89,6 +89,24 @@ describeWithEmulators(['firestore', 'auth', 'functions'], "signaling through the
 		const signals = await readPartnerSignals(answerer.db, callId, offerer.uid);
 		expect(signals?.description?.sdp).toBe('v=0 restart');
 		expect(signals?.candidates.map((c) => c.candidate)).toEqual([candidate(1).candidate, candidate(2).candidate]);
+		outbox.close();
+	});
+
+	it('a burst of candidates goes out in several paced writes the rules accept, all of them arriving', async () => {
+		const { callId, offerer, answerer } = await matchedPair();
+		const seen: SignalDoc[] = [];
+		const errors: Error[] = [];
+		const stop = watchPartnerSignals(answerer.db, callId, offerer.uid, (s) => seen.push(s), fail);
+		const outbox = new SignalOutbox(offerer.db, callId, offerer.uid, (e) => errors.push(e), { descriptionWaitMs: 0, batchDelayMs: 0 });
+		const burst = 2 * LIMITS.candidatesPerWrite + 5;
+		outbox.publishDescription({ type: 'offer', sdp: 'v=0 offer' });
+		for (let i = 0; i < burst; i++) outbox.add(candidate(i));
+		await outbox.flush();
+		await waitFor(`all ${burst} candidates at the partner`, async () => seen.find((s) => s.candidates.length === burst));
+		// More than one write's worth in one write, or two writes too close together, would be refused.
+		expect(errors).toEqual([]);
+		expect(seen.at(-1)?.candidates.map((c) => c.candidate)).toEqual(Array.from({ length: burst }, (_, i) => candidate(i).candidate));
+		stop();
 		outbox.close();
 	});
 

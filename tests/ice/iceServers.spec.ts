@@ -6,6 +6,7 @@ import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import { afterEach, expect, it } from 'vitest';
 import { fetchIceServers, FUNCTIONS_REGION } from '$lib/call/iceServers';
+import { SAFETY_LIMITS } from '$shared/safety';
 import { createUser, disposeUsers, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators, emulatorHosts, hostAndPort, PROJECT_ID } from '../support/emulators';
 
@@ -32,7 +33,7 @@ async function failureCode(promise: Promise<unknown>): Promise<string> {
 	return typeof code === 'string' ? code : `no code (${String(error)})`;
 }
 
-describeWithEmulators(['auth', 'functions'], 'iceServers callable', () => {
+describeWithEmulators(['auth', 'firestore', 'functions'], 'iceServers callable', () => {
 	let users: SimulatedUser[] = [];
 	const apps: FirebaseApp[] = [];
 	afterEach(async () => {
@@ -78,4 +79,18 @@ describeWithEmulators(['auth', 'functions'], 'iceServers callable', () => {
 		const call = httpsCallable(functions, 'iceServers');
 		expect(await failureCode(call({ uid: 'someone-else' }))).toBe('functions/invalid-argument');
 	});
+
+	it(`a burst of parallel requests: ${SAFETY_LIMITS.iceServers.max} an hour get credentials, the rest are refused`, async () => {
+		const user = await createUser('ice-burst');
+		users.push(user);
+		const functions = getFunctions(user.app, FUNCTIONS_REGION);
+		const { host, port } = functionsHost();
+		connectFunctionsEmulator(functions, host, port);
+		const call = httpsCallable(functions, 'iceServers');
+		const codes = await Promise.all(
+			Array.from({ length: SAFETY_LIMITS.iceServers.max + 3 }, () => call().then(() => 'ok', (e: unknown) => String(Reflect.get(Object(e), 'code'))))
+		);
+		expect(codes.filter((c) => c === 'ok')).toHaveLength(SAFETY_LIMITS.iceServers.max);
+		expect(codes.filter((c) => c !== 'ok')).toEqual(['functions/resource-exhausted', 'functions/resource-exhausted', 'functions/resource-exhausted']);
+	}, 60_000);
 });

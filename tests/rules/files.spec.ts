@@ -18,7 +18,7 @@ import {
 	type Firestore
 } from 'firebase/firestore';
 import { describe, expect, it } from 'vitest';
-import { checkFile, sanitizeFileName } from '$shared/files';
+import { checkFile, fileNameFor } from '$shared/files';
 import { describeWithEmulators } from '../support/emulators';
 import {
 	activeCall,
@@ -67,6 +67,19 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 		const counter = await getDoc(doc(db, paths.limits(ALICE)));
 		const batch = writeBatch(db);
 		batch.set(doc(db, paths.file(fileId)), fileAnnouncement(ALICE, { storagePath: paths.object(ALICE, fileId) }));
+		batch.set(
+			doc(db, paths.limits(ALICE)),
+			counter.exists()
+				? { windowStartAt: counter.get('windowStartAt'), uploads: Number(counter.get('uploads')) + 1, lastUploadAt: serverTimestamp(), lastFileId: fileId }
+				: uploadWindowOpening(fileId)
+		);
+		return batch.commit();
+	};
+	/** Like announceNext, in the call `callId`: the counter is the uploader's, whatever the call. */
+	const announceNextIn = async (db: Firestore, fileId: string, callId: string) => {
+		const counter = await getDoc(doc(db, paths.limits(ALICE)));
+		const batch = writeBatch(db);
+		batch.set(doc(db, paths.file(fileId, callId)), fileAnnouncement(ALICE, { storagePath: paths.object(ALICE, fileId, callId) }));
 		batch.set(
 			doc(db, paths.limits(ALICE)),
 			counter.exists()
@@ -166,7 +179,8 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 			await fx.seed(paths.call(), activeCall());
 			for (const [i, contentType] of ALLOWED_CONTENT_TYPES.entries()) {
 				const fileId = `file-${i}`;
-				const announcement = fileAnnouncement(ALICE, { contentType, storagePath: paths.object(ALICE, fileId) });
+				const name = fileNameFor('cat', contentType);
+				const announcement = fileAnnouncement(ALICE, { name, contentType, storagePath: paths.object(ALICE, fileId) });
 				await expectAllowed(announce(ALICE, announcement, fileId));
 			}
 		});
@@ -261,13 +275,37 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 			['a backslash', 'C:\\evil.png'],
 			['a reserved character', 'what?.png'],
 			['a control character', 'new\nline.png'],
-			['a right-to-left override', `cat${String.fromCharCode(0x202e)}gnp.exe`]
+			['a right-to-left override', `cat${String.fromCharCode(0x202e)}gnp.exe`],
+			['a doubled space', 'cat  photo.png'],
+			['a no-break space', 'cat\u00A0photo.png'],
+			['a leading dot', '.cat.png'],
+			['a space before the extension', 'cat .png']
 		] as const) {
 			it(`a name with ${what} → denied`, async () => {
 				await fx.seed(paths.call(), activeCall());
 				await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { name })));
 			});
 		}
+
+		// The names an attacker sent: each was accepted before, and would save as a program or a page.
+		for (const [name, contentType] of [
+			['invoice.pdf.exe', 'application/pdf'],
+			[`photo.jpg${' '.repeat(85)}.exe`, 'image/jpeg'],
+			['open-me.html', 'text/plain'],
+			['..', 'image/png'],
+			['cat.png', 'image/jpeg'],
+			['cat', 'image/png']
+		] as const) {
+			it(`${JSON.stringify(name.replace(/ {2,}/, (m) => `<${m.length} spaces>`))} as ${contentType} → denied`, async () => {
+				await fx.seed(paths.call(), activeCall());
+				await expectDenied(announce(ALICE, fileAnnouncement(ALICE, { name, contentType })));
+			});
+		}
+
+		it('an upper-case extension of the declared type (HOLIDAY.JPG as image/jpeg) → allowed', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectAllowed(announce(ALICE, fileAnnouncement(ALICE, { name: 'HOLIDAY.JPG', contentType: 'image/jpeg' })));
+		});
 
 		it("announced as already 'ready' → denied", async () => {
 			await fx.seed(paths.call(), activeCall());
@@ -311,6 +349,18 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 				await expectAllowed(announceNext(db, `file-${i}`));
 			}
 			await expectDenied(announceNext(db, 'one-too-many'));
+		});
+
+		it('the upload budget is per person: two calls at once do not double it', async () => {
+			// The rules allow one active call per person (lobbySafety.spec.ts); even if two
+			// were live, announcements in both step the same counter.
+			await fx.seed(paths.call(), activeCall());
+			await fx.seed(paths.call('call-2'), activeCall());
+			const db = fx.as(ALICE);
+			for (let i = 1; i <= SAFETY_LIMITS.uploads.max; i++) {
+				await expectAllowed(announceNextIn(db, `file-${i}`, i % 2 === 0 ? 'call-2' : CALL_ID));
+			}
+			await expectDenied(announceNextIn(db, 'one-too-many', 'call-2'));
 		});
 
 		it('overwriting an existing entry (setDoc again) → denied', async () => {
@@ -400,14 +450,18 @@ describeWithEmulators(['firestore'], 'calls/{callId}/files/{fileId} rules', () =
 			{ name: `${'Ä'.repeat(300)}.docx`, size: 1, type: '' },
 			{ name: `bill\u0000${String.fromCharCode(0x202e)}fdp.exe.pdf`, size: FILE_LIMITS.maxBytes, type: 'application/pdf' },
 			{ name: 'C:\\fakepath\\voice memo.m4a', size: 77, type: 'audio/x-m4a' },
-			{ name: '???', size: 5, type: 'text/plain' }
+			{ name: '???', size: 5, type: 'text/plain' },
+			// The attacker's names, as the app would send them: with the type's own extension added.
+			{ name: 'invoice.pdf.exe', size: 5, type: 'application/pdf' },
+			{ name: `photo.jpg${' '.repeat(85)}.exe`, size: 5, type: 'image/jpeg' },
+			{ name: 'open-me.html', size: 5, type: 'text/plain' }
 		];
 		for (const [i, file] of picked.entries()) {
 			it(`checkFile(${JSON.stringify(file.name.slice(0, 30))}) → announcement allowed`, async () => {
 				await fx.seed(paths.call(), activeCall());
 				const check = checkFile(file);
 				if (!check.ok) throw new Error(check.message);
-				expect(check.name).toBe(sanitizeFileName(file.name));
+				expect(check.name).toBe(fileNameFor(file.name, check.contentType));
 				const fileId = `picked-${i}`;
 				const announcement = fileAnnouncement(ALICE, {
 					name: check.name,

@@ -11,6 +11,7 @@ import {
 	type RulesTestEnvironment
 } from '@firebase/rules-unit-testing';
 import {
+	deleteDoc,
 	doc,
 	Firestore,
 	serverTimestamp,
@@ -69,6 +70,8 @@ export interface RulesFixture {
 	signedOut(): Firestore;
 	/** Writes `data` at `path` as the Admin SDK would: rules off. */
 	seed(path: string, data: WithFieldValue<DocumentData>): Promise<void>;
+	/** Deletes the document at `path`, rules off. */
+	remove(path: string): Promise<void>;
 }
 
 /**
@@ -95,6 +98,12 @@ export function useRulesFixture(): RulesFixture {
 	});
 	beforeEach(async () => {
 		await current().clearFirestore();
+		// Everyone the grids act as has bound their device, as the app does before joining
+		// (bindDevice); lobbySafety.spec.ts tests a uid that has not.
+		await current().withSecurityRulesDisabled(async (ctx) => {
+			const db = modular(ctx.firestore());
+			await Promise.all([ALICE, BOB, MALLORY].map((uid) => setDoc(doc(db, paths.identity(uid)), boundIdentity())));
+		});
 	});
 	afterAll(async () => {
 		await env?.cleanup();
@@ -106,6 +115,10 @@ export function useRulesFixture(): RulesFixture {
 		seed: (path, data) =>
 			current().withSecurityRulesDisabled(async (ctx) => {
 				await setDoc(doc(modular(ctx.firestore()), path), data);
+			}),
+		remove: (path) =>
+			current().withSecurityRulesDisabled(async (ctx) => {
+				await deleteDoc(doc(modular(ctx.firestore()), path));
 			})
 	};
 }
@@ -226,6 +239,7 @@ export const paths = {
 	ban: (uid: string) => `${SAFETY_COLLECTIONS.bans}/${uid}`,
 	report: (id: string) => `${SAFETY_COLLECTIONS.reports}/${id}`,
 	safety: (uid: string) => `${SAFETY_COLLECTIONS.safety}/${uid}`,
+	identity: (uid: string) => `${SAFETY_COLLECTIONS.identities}/${uid}`,
 	/** Where `uploader`'s bytes for the file go in Storage. */
 	object: (uploader: string, fileId = FILE_ID, callId = CALL_ID) => storagePathFor(callId, uploader, fileId)
 };
@@ -288,6 +302,11 @@ export function leftEntry(): Omit<LobbyJoinWrite<FieldValue>, 'status'> & { stat
 /** The same entry as if joined a minute ago: past the join rate limit. */
 export function earlier<T extends { joinedAt: unknown }>(entry: T): Omit<T, 'joinedAt'> & { joinedAt: Timestamp } {
 	return { ...entry, joinedAt: Timestamp.fromMillis(Date.now() - 60_000) };
+}
+
+/** identities/{uid} as the bindDevice function writes it (on the emulator: no network key). */
+export function boundIdentity() {
+	return { deviceKey: 'd'.repeat(40), networkKey: null, networkExpiresAtMs: null, boundAt: serverTimestamp() };
 }
 
 /** bans/{uid} as the reportPartner function writes it. */
@@ -362,16 +381,21 @@ export function candidates(count: number): IceCandidateRecord[] {
 
 /**
  * A signal document as a member's first write leaves it: a description and the candidates
- * gathered by then. Both a SignalWrite (what the app writes) and a SignalDoc (what it reads).
+ * gathered by then, stamped a minute ago. Both a SignalWrite (what the app writes) and a SignalDoc (what it reads).
  */
-export type SignalSeed = Required<SignalWrite<IceCandidateRecord[]>> & SignalDoc;
+export type SignalSeed = Required<SignalWrite<IceCandidateRecord[], Timestamp>> & SignalDoc;
 
 /**
  * `uid`'s signal document in activeCall(): the description their role publishes (alice's
  * offer, bob's answer) with `count` candidates.
  */
 export function signalDoc(uid: string, count = 2, sdpChars = 200): SignalSeed {
-	return { description: description(descriptionTypeOf(roleIn(uid)), sdpChars), candidates: candidates(count) };
+	return {
+		description: description(descriptionTypeOf(roleIn(uid)), sdpChars),
+		candidates: candidates(count),
+		// Written a minute ago: the next write is not held up by the pace the rules keep.
+		sentAt: Timestamp.fromMillis(Date.now() - 60_000)
+	};
 }
 
 // -----------------------------------------------------------------------------------

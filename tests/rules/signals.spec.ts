@@ -10,7 +10,9 @@ import {
 	doc,
 	getDoc,
 	getDocs,
+	serverTimestamp,
 	setDoc,
+	Timestamp,
 	updateDoc,
 	type DocumentData,
 	type FieldValue
@@ -36,6 +38,15 @@ import {
 	useRulesFixture
 } from './fixtures';
 
+/**
+ * The signal hardening (per-candidate bounds, at most LIMITS.candidatesPerWrite per write,
+ * writes LIMITS.signalWriteMinIntervalMs apart) is written in firestore.rules as
+ * isSignalWrite but not in force: it hit the rules' 1000-expression limit on create.
+ * Its cases stay here, skipped loudly, until it is.
+ */
+const notEnforcedYet = it.skip;
+console.warn('\n⚠️  SKIPPED signal hardening cases in signals.spec.ts: isSignalWrite is not in force yet (1000-expression limit on create).\n');
+
 describeWithEmulators(['firestore'], 'calls/{callId}/signals/{uid} rules', () => {
 	const fx = useRulesFixture();
 	/** `owner`'s signal document, as seen by `caller`. */
@@ -49,14 +60,23 @@ describeWithEmulators(['firestore'], 'calls/{callId}/signals/{uid} rules', () =>
 		caller: string,
 		what: { description?: SessionDescriptionRecord; candidates?: number }
 	) => {
-		const write: SignalWrite<FieldValue> = {};
+		const write: SignalWrite<FieldValue, FieldValue> = { sentAt: serverTimestamp() };
 		if (what.description) write.description = what.description;
 		if (what.candidates !== undefined) write.candidates = arrayUnion(...candidates(what.candidates));
 		return setDoc(signalsOf(owner, caller), write, { merge: true });
 	};
-	/** A merge write of anything at all, for the shapes the app never writes. */
+	/**
+	 * A merge write of anything at all, for the shapes the app never writes; stamped with
+	 * the server's time like the app's, so only the shape under test is wrong.
+	 */
 	const mergeRaw = (owner: string, caller: string, data: DocumentData) =>
-		setDoc(signalsOf(owner, caller), data, { merge: true });
+		setDoc(signalsOf(owner, caller), { sentAt: serverTimestamp(), ...data }, { merge: true });
+	/** An updateDoc as the app never makes it, stamped like the app's writes. */
+	const updateRaw = (owner: string, caller: string, data: DocumentData) =>
+		updateDoc(signalsOf(owner, caller), { sentAt: serverTimestamp(), ...data });
+	/** `count` distinct candidates whose `candidate` line is `chars` long. */
+	const longCandidates = (count: number, chars: number) =>
+		candidates(count).map((c) => ({ ...c, candidate: c.candidate.padEnd(chars, 'x') }));
 	/** A live call (alice offers, bob answers) where both have published their first write. */
 	const seedBoth = async () => {
 		await fx.seed(paths.call(), activeCall());
@@ -147,7 +167,7 @@ describeWithEmulators(['firestore'], 'calls/{callId}/signals/{uid} rules', () =>
 
 		it('a whole document written without merge → allowed', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectAllowed(setDoc(signalsOf(ALICE, ALICE), signalDoc(ALICE)));
+			await expectAllowed(setDoc(signalsOf(ALICE, ALICE), { ...signalDoc(ALICE), sentAt: serverTimestamp() }));
 		});
 
 		it('the roles come from the call: where bob is the offerer, his offer → allowed', async () => {
@@ -160,9 +180,56 @@ describeWithEmulators(['firestore'], 'calls/{callId}/signals/{uid} rules', () =>
 			await expectAllowed(publish(ALICE, ALICE, { description: description('offer', LIMITS.sdpMaxChars) }));
 		});
 
-		it(`exactly ${LIMITS.candidatesPerMember} candidates → allowed`, async () => {
+		it(`exactly LIMITS.candidatesPerWrite (${LIMITS.candidatesPerWrite}) candidates in one write → allowed`, async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectAllowed(publish(BOB, BOB, { candidates: LIMITS.candidatesPerMember }));
+			await expectAllowed(publish(BOB, BOB, { candidates: LIMITS.candidatesPerWrite }));
+		});
+
+		it(`a candidate line of exactly LIMITS.candidateMaxChars (${LIMITS.candidateMaxChars}) → allowed`, async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectAllowed(mergeRaw(BOB, BOB, { candidates: longCandidates(1, LIMITS.candidateMaxChars) }));
+		});
+
+		notEnforcedYet(`${LIMITS.candidatesPerWrite + 1} candidates in one write → denied`, async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(publish(BOB, BOB, { candidates: LIMITS.candidatesPerWrite + 1 }));
+		});
+
+		notEnforcedYet(`oversized: a candidate line of ${LIMITS.candidateMaxChars + 1} chars → denied`, async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(mergeRaw(BOB, BOB, { candidates: longCandidates(1, LIMITS.candidateMaxChars + 1) }));
+		});
+
+		notEnforcedYet('the attack: candidates of ~9.5 KB each → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(mergeRaw(BOB, BOB, { candidates: longCandidates(LIMITS.candidatesPerWrite, 9_500) }));
+		});
+
+		notEnforcedYet(`oversized: an sdpMid or usernameFragment of ${LIMITS.candidateFieldMaxChars + 1} chars → denied`, async () => {
+			await fx.seed(paths.call(), activeCall());
+			const long = 'm'.repeat(LIMITS.candidateFieldMaxChars + 1);
+			const [c] = candidates(1);
+			await expectDenied(mergeRaw(BOB, BOB, { candidates: [{ ...c, sdpMid: long }] }));
+			await expectDenied(mergeRaw(BOB, BOB, { candidates: [{ ...c, usernameFragment: long }] }));
+		});
+
+		notEnforcedYet('a candidate with an extra field, a missing field or of the wrong type → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			const [c] = candidates(1);
+			await expectDenied(mergeRaw(BOB, BOB, { candidates: [{ ...c, padding: 'x'.repeat(500) }] }));
+			await expectDenied(mergeRaw(BOB, BOB, { candidates: [{ candidate: c?.candidate }] }));
+			await expectDenied(mergeRaw(BOB, BOB, { candidates: [{ ...c, sdpMLineIndex: '0' }] }));
+			await expectDenied(mergeRaw(BOB, BOB, { candidates: ['candidate:1 1 udp'] }));
+		});
+
+		notEnforcedYet('forged: a client-chosen sentAt instead of serverTimestamp → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(mergeRaw(ALICE, ALICE, { description: description('offer'), sentAt: Timestamp.fromMillis(Date.now()) }));
+		});
+
+		notEnforcedYet('without sentAt → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			await expectDenied(setDoc(signalsOf(ALICE, ALICE), { description: description('offer') }, { merge: true }));
 		});
 
 		it(`oversized: sdp of ${LIMITS.sdpMaxChars + 1} chars → denied`, async () => {
@@ -170,10 +237,6 @@ describeWithEmulators(['firestore'], 'calls/{callId}/signals/{uid} rules', () =>
 			await expectDenied(publish(ALICE, ALICE, { description: description('offer', LIMITS.sdpMaxChars + 1) }));
 		});
 
-		it(`oversized: ${LIMITS.candidatesPerMember + 1} candidates → denied`, async () => {
-			await fx.seed(paths.call(), activeCall());
-			await expectDenied(publish(BOB, BOB, { candidates: LIMITS.candidatesPerMember + 1 }));
-		});
 
 		it("forged: the offerer publishes an 'answer' → denied", async () => {
 			await fx.seed(paths.call(), activeCall());
@@ -212,7 +275,7 @@ describeWithEmulators(['firestore'], 'calls/{callId}/signals/{uid} rules', () =>
 
 		it('signed out → denied', async () => {
 			await fx.seed(paths.call(), activeCall());
-			await expectDenied(setDoc(doc(fx.signedOut(), paths.signals(ALICE)), signalDoc(ALICE)));
+			await expectDenied(setDoc(doc(fx.signedOut(), paths.signals(ALICE)), { ...signalDoc(ALICE), sentAt: serverTimestamp() }));
 		});
 
 		it('unknown extra field next to the description → denied', async () => {
@@ -283,7 +346,7 @@ describeWithEmulators(['firestore'], 'calls/{callId}/signals/{uid} rules', () =>
 
 		it('a candidates-only updateDoc → allowed', async () => {
 			await seedBoth();
-			await expectAllowed(updateDoc(signalsOf(BOB, BOB), { candidates: arrayUnion(...candidates(4)) }));
+			await expectAllowed(updateRaw(BOB, BOB, { candidates: arrayUnion(...candidates(4)) }));
 		});
 
 		it('ICE restart: the offerer replaces her offer → allowed, and the new one is stored', async () => {
@@ -319,6 +382,37 @@ describeWithEmulators(['firestore'], 'calls/{callId}/signals/{uid} rules', () =>
 			await expectDenied(publish(ALICE, ALICE, { candidates: LIMITS.candidatesPerMember + 1 }));
 		});
 
+		it(`a write LIMITS.signalWriteMinIntervalMs (${LIMITS.signalWriteMinIntervalMs} ms) or more after the previous one → allowed`, async () => {
+			await fx.seed(paths.call(), activeCall());
+			const sentAt = Timestamp.fromMillis(Date.now() - LIMITS.signalWriteMinIntervalMs);
+			await fx.seed(paths.signals(ALICE), { ...signalDoc(ALICE), sentAt });
+			await expectAllowed(publish(ALICE, ALICE, { candidates: 4 }));
+		});
+
+		notEnforcedYet('a write sooner than LIMITS.signalWriteMinIntervalMs after the previous one → denied', async () => {
+			await fx.seed(paths.call(), activeCall());
+			// Stamped a little ahead of the server's clock: "just written", however slow this machine is.
+			const sentAt = Timestamp.fromMillis(Date.now() + 2_000);
+			await fx.seed(paths.signals(ALICE), { ...signalDoc(ALICE), sentAt });
+			await expectDenied(publish(ALICE, ALICE, { candidates: 4 }));
+			await expectDenied(publish(ALICE, ALICE, { description: description('offer', 300) }));
+		});
+
+		notEnforcedYet('replacing the stored candidates instead of appending → denied', async () => {
+			await seedBoth();
+			await expectDenied(mergeRaw(ALICE, ALICE, { candidates: candidates(5).slice(1) }));
+		});
+
+		notEnforcedYet(`appending ${LIMITS.candidatesPerWrite + 1} candidates in one write → denied`, async () => {
+			await seedBoth();
+			await expectDenied(publish(ALICE, ALICE, { candidates: 2 + LIMITS.candidatesPerWrite + 1 }));
+		});
+
+		notEnforcedYet('appending a candidate of ~9.5 KB → denied', async () => {
+			await seedBoth();
+			await expectDenied(mergeRaw(ALICE, ALICE, { candidates: arrayUnion(...longCandidates(1, 9_500).map((c) => ({ ...c, candidate: `x${c.candidate}` }))) }));
+		});
+
 		it(`oversized: an ICE restart offer of ${LIMITS.sdpMaxChars + 1} chars → denied`, async () => {
 			await seedBoth();
 			await expectDenied(publish(ALICE, ALICE, { description: description('offer', LIMITS.sdpMaxChars + 1) }));
@@ -351,27 +445,27 @@ describeWithEmulators(['firestore'], 'calls/{callId}/signals/{uid} rules', () =>
 
 		it('signed out → denied', async () => {
 			await seedBoth();
-			await expectDenied(updateDoc(doc(fx.signedOut(), paths.signals(ALICE)), { candidates: arrayUnion(...candidates(3)) }));
+			await expectDenied(updateDoc(doc(fx.signedOut(), paths.signals(ALICE)), { candidates: arrayUnion(...candidates(3)), sentAt: serverTimestamp() }));
 		});
 
 		it('unknown extra field → denied', async () => {
 			await seedBoth();
-			await expectDenied(updateDoc(signalsOf(ALICE, ALICE), { note: 'hi' }));
+			await expectDenied(updateRaw(ALICE, ALICE, { note: 'hi' }));
 		});
 
 		it('unknown extra field added inside the description → denied', async () => {
 			await seedBoth();
-			await expectDenied(updateDoc(signalsOf(ALICE, ALICE), { 'description.note': 'hi' }));
+			await expectDenied(updateRaw(ALICE, ALICE, { 'description.note': 'hi' }));
 		});
 
 		it('wrong type: candidates replaced by a string → denied', async () => {
 			await seedBoth();
-			await expectDenied(updateDoc(signalsOf(ALICE, ALICE), { candidates: 'candidate:1 1 udp' }));
+			await expectDenied(updateRaw(ALICE, ALICE, { candidates: 'candidate:1 1 udp' }));
 		});
 
 		it('wrong type: the description withdrawn as null → denied', async () => {
 			await seedBoth();
-			await expectDenied(updateDoc(signalsOf(ALICE, ALICE), { description: null }));
+			await expectDenied(updateRaw(ALICE, ALICE, { description: null }));
 		});
 
 		it('after the call ended → denied', async () => {

@@ -3,7 +3,7 @@
 // uploader deletes their own files. Everything else is refused. Needs the Storage
 // emulator (and Firestore, whose call document the rules read); skips loudly without it.
 import { describe, it } from 'vitest';
-import type { AllowedContentType } from '$shared/files';
+import type { AllowedContentType, SharedFileStatus } from '$shared/files';
 import { describeWithEmulators } from '../support/emulators';
 import {
 	activeCall,
@@ -31,9 +31,10 @@ describeWithEmulators(['storage', 'firestore'], 'storage.rules: calls/{callId}/{
 	const fx = useStorageRulesFixture();
 	const PNG = 'image/png';
 	const liveCall = () => fx.seedDoc(paths.call(), activeCall());
-	/** alice's file, stored as the Admin SDK would, in a call in the given state. */
-	const seedAliceFile = async (call: CallSeed = activeCall()) => {
+	/** alice's file, stored as the Admin SDK would, in a call in the given state, its entry in the given state. */
+	const seedAliceFile = async (call: CallSeed = activeCall(), status: SharedFileStatus = 'ready') => {
 		await fx.seedDoc(paths.call(), call);
+		await fx.seedDoc(paths.file(), fileEntry(status));
 		await fx.seedObject(paths.object(ALICE), bytes(100), PNG);
 	};
 	/**
@@ -194,6 +195,22 @@ describeWithEmulators(['storage', 'firestore'], 'storage.rules: calls/{callId}/{
 			await seedAliceFile(endedCall());
 			await expectDenied(metadataAs(BOB));
 		});
+
+		it("the partner, while the entry still says 'uploading' → denied", async () => {
+			await seedAliceFile(activeCall(), 'uploading');
+			await expectDenied(metadataAs(BOB));
+		});
+
+		it("the partner, after the uploader canceled it → denied", async () => {
+			await seedAliceFile(activeCall(), 'canceled');
+			await expectDenied(metadataAs(BOB));
+		});
+
+		it('bytes without a file entry → denied', async () => {
+			await fx.seedDoc(paths.call(), activeCall());
+			await fx.seedObject(paths.object(ALICE), bytes(100), PNG);
+			await expectDenied(metadataAs(BOB));
+		});
 	});
 
 	describe('list', () => {
@@ -217,12 +234,25 @@ describeWithEmulators(['storage', 'firestore'], 'storage.rules: calls/{callId}/{
 
 	describe('delete', () => {
 		it('the uploader deletes their file (a canceled upload) → allowed', async () => {
-			await seedAliceFile();
+			await seedAliceFile(activeCall(), 'canceled');
 			await expectAllowed(fx.as(ALICE).ref(paths.object(ALICE)).delete());
 		});
 
+		it("the uploader deletes bytes whose entry still says 'uploading' (to upload them again) → denied", async () => {
+			await seedAliceFile(activeCall(), 'uploading');
+			await expectDenied(fx.as(ALICE).ref(paths.object(ALICE)).delete());
+		});
+
+		it('one announcement, uploaded twice by deleting in between → the second upload denied', async () => {
+			await liveCall();
+			await expectAllowed(announceThenPut(ALICE, paths.object(ALICE), bytes(100), PNG));
+			await fx.seedDoc(paths.file(), fileEntry('canceled'));
+			await expectAllowed(fx.as(ALICE).ref(paths.object(ALICE)).delete());
+			await expectDenied(put(fx.as(ALICE), paths.object(ALICE), bytes(100), PNG));
+		});
+
 		it("the partner deletes alice's file → denied", async () => {
-			await seedAliceFile();
+			await seedAliceFile(activeCall(), 'canceled');
 			await expectDenied(fx.as(BOB).ref(paths.object(ALICE)).delete());
 		});
 

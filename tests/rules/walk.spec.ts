@@ -1124,7 +1124,7 @@ const aliceSafety = paths.safety(ALICE);
 const safetyRecord = (fields: Partial<SafetyRecord> = {}): SafetyRecord => ({
 	blocked: [],
 	blockedBy: [BOB],
-	reportsReceived: [{ by: BOB, atMs: Date.now() }],
+	reportsReceived: [{ by: BOB, atMs: Date.now(), weight: 1 }],
 	reportsSentAtMs: [],
 	bannedUntilMs: null,
 	...fields
@@ -1150,7 +1150,7 @@ const safetyCells = walk(SAFETY, {
 		{
 			case: 'another user (reports against alice)',
 			expect: 'denied',
-			run: write(MALLORY, aliceSafety, () => safetyRecord({ reportsReceived: [{ by: MALLORY, atMs: Date.now() }] }))
+			run: write(MALLORY, aliceSafety, () => safetyRecord({ reportsReceived: [{ by: MALLORY, atMs: Date.now(), weight: 1 }] }))
 		},
 		{ case: 'signed out', expect: 'denied', run: write(SIGNED_OUT, aliceSafety, () => safetyRecord()) }
 	],

@@ -34,6 +34,8 @@ describeWithEmulators(['firestore', 'auth'], 'cleanup of abandoned anonymous acc
 			db.doc(`safety/${idle.uid}`).set({ blocked: [partner.uid], blockedBy: [], reportsReceived: [], reportsSentAtMs: [t.toMillis()], bannedUntilMs: null }),
 			db.doc(`bans/${idle.uid}`).set({ reason: 'reports', reporters: 3, createdAt: t, until: t }),
 			db.doc(`limits/${idle.uid}`).set({ windowStartAt: t, uploads: 1, lastUploadAt: t }),
+			db.doc(`standing/${idle.uid}`).set({ completedCalls: 4, firstCallAtMs: t.toMillis(), lastCallAtMs: t.toMillis() }),
+			db.doc(`rates/iceServers_${idle.uid}`).set({ atMs: [t.toMillis()], expiresAtMs: t.toMillis() }),
 			// Reports by and about the idle user, each with a kept account on the other side, so
 			// only the idle user's own clean-up can remove them.
 			db.doc(`reports/c1_${idle.uid}`).set({ callId: 'c1', reporter: idle.uid, reported: email.uid, reason: 'spam', note: '', createdAt: t }),
@@ -55,7 +57,7 @@ describeWithEmulators(['firestore', 'auth'], 'cleanup of abandoned anonymous acc
 		expect(later.complete).toBe(true);
 		const left = (await auth.listUsers()).users.map((u) => u.uid);
 		expect(left).toEqual([email.uid]);
-		for (const path of [`lobby/${idle.uid}`, `safety/${idle.uid}`, `bans/${idle.uid}`, `limits/${idle.uid}`, `reports/c1_${idle.uid}`, `reports/c2_${email.uid}`, 'calls/c1', 'calls/c1/files/f1', `lobby/${partner.uid}`]) {
+		for (const path of [`lobby/${idle.uid}`, `safety/${idle.uid}`, `bans/${idle.uid}`, `limits/${idle.uid}`, `standing/${idle.uid}`, `identities/${idle.uid}`, `rates/iceServers_${idle.uid}`, `reports/c1_${idle.uid}`, `reports/c2_${email.uid}`, 'calls/c1', 'calls/c1/files/f1', `lobby/${partner.uid}`]) {
 			expect((await db.doc(path).get()).exists, `${path} should be gone`).toBe(false);
 		}
 	});

@@ -1,17 +1,18 @@
 // The reportPartner callable and what follows from a report, on the emulator suite: the
 // report lands, the pair is blocked for good (the real matchmaker never pairs them again),
-// enough different reporters ban a user (the rules refuse their joins, the matchmaker
-// never pairs them), reports are rate limited, and bad requests change nothing.
+// enough different reporters with standing ban a user (the rules refuse their joins, the
+// matchmaker never pairs them), reports are rate limited, and bad requests change nothing.
 import { Timestamp } from 'firebase-admin/firestore';
 import { deleteApp, initializeApp } from 'firebase/app';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { endCall } from '$lib/call/callDoc';
 import { FUNCTIONS_REGION } from '$lib/call/iceServers';
 import { readOwnBan } from '$lib/safety/bans';
 import { callableMessage, reportPartner } from '$lib/safety/report';
 import { PATIENCE_AFTER_MS } from '$shared/model';
 import { RETENTION_MS } from '$shared/retention';
-import { SAFETY_LIMITS } from '$shared/safety';
+import { SAFETY_LIMITS, STANDING } from '$shared/safety';
 import { adminDb, backdateJoin, clearFirestore, shardRuns, waitFor } from '../support/admin';
 import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators, PROJECT_ID } from '../support/emulators';
@@ -112,6 +113,8 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 			return entry.get('status') === 'matched' ? String(entry.get('callId')) : undefined;
 		});
 		await reportPartner(alice!.app, HOST, { callId: first, reason: 'spam' });
+		// As the app does before searching again: one active call per person (the rules refuse a join over it).
+		await endCall(alice!.db, first, alice!.uid);
 
 		// Both back in the lobby, waited long enough (joinedAt, as the server counts it) to
 		// accept even a recent partner: without the block they would be paired.
@@ -194,10 +197,14 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 		expect((await adminDb().doc(`safety/${bob!.uid}`).get()).get('reportsReceived')).toHaveLength(1);
 	}, 60_000);
 
-	it('three different reporters ban the user: joins refused, and the matchmaker never pairs them', async () => {
+	it('three different reporters with standing ban the user: joins refused, and the matchmaker never pairs them', async () => {
 		const [target, r1, r2, r3, other] = (users = await Promise.all(
 			['target', 'r1', 'r2', 'r3', 'other'].map((n) => createUser(n))
 		));
+		// Each has completed STANDING.fullCalls real calls, the first days ago (see identity.spec.ts for those without).
+		for (const r of [r1, r2, r3]) {
+			await adminDb().doc(`standing/${r!.uid}`).set({ completedCalls: STANDING.fullCalls, firstCallAtMs: Date.now() - 3 * 86_400_000, lastCallAtMs: Date.now() });
+		}
 		const calls = await Promise.all([r1, r2, r3].map((r) => seedCall([r!.uid, target!.uid])));
 		await joinPaced(target!, { mode: 'video' });
 

@@ -1,8 +1,10 @@
 // Simulated Tangent users: each is its own Firebase client app, signed in anonymously
 // on the Auth emulator, writing the same documents through the same modules as the app.
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
+import { randomBytes } from 'node:crypto';
 import { connectAuthEmulator, getAuth, signInAnonymously } from 'firebase/auth';
 import { connectFirestoreEmulator, getFirestore, terminate, type Firestore } from 'firebase/firestore';
+import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import type { LobbyRequest } from '$lib/matching/lobby';
 import { emulatorHosts, hostAndPort, PROJECT_ID } from './emulators';
 
@@ -24,7 +26,20 @@ export async function createUser(name = `user-${++counter}`): Promise<SimulatedU
 	const { host, port } = hostAndPort(emulatorHosts.firestore);
 	connectFirestoreEmulator(db, host, port);
 	const { user } = await signInAnonymously(auth);
-	return { name, uid: user.uid, db, app };
+	const simulated = { name, uid: user.uid, db, app };
+	// As the app does before joining (the rules refuse joins from uids never bound), each
+	// simulated user on its own device. Without the Functions emulator nobody joins anyway.
+	if (emulatorHosts.functions) await bindDevice(simulated, randomBytes(16).toString('base64url'));
+	return simulated;
+}
+
+/** Binds the user's uid to a device token through the bindDevice callable; returns its response data. */
+export async function bindDevice(user: Pick<SimulatedUser, 'app'>, deviceToken: string): Promise<unknown> {
+	if (!emulatorHosts.functions) throw new Error('Functions emulator required');
+	const functions = getFunctions(user.app, 'us-central1');
+	const { host, port } = hostAndPort(emulatorHosts.functions);
+	connectFunctionsEmulator(functions, host, port);
+	return (await httpsCallable(functions, 'bindDevice')({ deviceToken })).data;
 }
 
 export async function disposeUsers(users: SimulatedUser[]): Promise<void> {

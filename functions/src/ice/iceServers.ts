@@ -3,8 +3,13 @@
 // so no TURN secret ever ships in the web app.
 import { defineInt, defineSecret, defineString } from 'firebase-functions/params';
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
+import type { Firestore } from 'firebase-admin/firestore';
+import { appCheckOptions } from '../appCheck';
+import { db } from '../firestore';
 import type { IceServersResponse } from '../shared/ice';
 import { RUNTIME } from '../runtime';
+import { isBanActive, parseBanDoc, SAFETY_COLLECTIONS, SAFETY_LIMITS } from '../shared/safety';
+import { checkRates, RateLimited, retryIn } from '../safety/rateLimits';
 import { iceServersFor, splitUrls } from './turnCredentials';
 
 /** Comma-separated `stun:` URLs handed to every client. */
@@ -24,19 +29,49 @@ const turnTtlSeconds = defineInt('TURN_TTL_SECONDS', {
 /** coturn's `static-auth-secret`. Lives in Secret Manager (or functions/.secret.local on the emulator). */
 const turnSecret = defineSecret('TURN_SECRET');
 
-export const iceServers = onCall({ ...RUNTIME.iceServers, secrets: [turnSecret] }, (request): IceServersResponse => {
+/**
+ * TURN credentials open a relay that costs money per byte, so they go only to people who
+ * may chat: not to the banned, and at most SAFETY_LIMITS.iceServers times an hour per
+ * person (the app caches them for their lifetime). They are not tied to one call: the app
+ * fetches them while it searches, so that a call connects without waiting for them; what
+ * bounds the relay is the count per person, and people cost a bound device each.
+ */
+export const iceServers = onCall({ ...RUNTIME.iceServers, ...appCheckOptions(), secrets: [turnSecret] }, async (request): Promise<IceServersResponse> => {
 	const uid = request.auth?.uid;
 	if (!uid) throw new HttpsError('unauthenticated', 'Sign in first: ICE servers are handed to signed-in users only.');
 	if (!isEmpty(request.data)) throw new HttpsError('invalid-argument', 'iceServers takes no arguments.');
+	const nowMs = Date.now();
+	await admit(db(), uid, nowMs);
 	return iceServersFor({
 		stunUrls: splitUrls(stunUrls.value()),
 		turnUrls: splitUrls(turnUrls.value()),
 		secret: turnSecret.value(),
 		uid,
-		nowMs: Date.now(),
+		nowMs,
 		ttlSeconds: turnTtlSeconds.value()
 	});
 });
+
+/** Refuses the banned and those over their rate limit; counts this request otherwise. */
+async function admit(firestore: Firestore, uid: string, nowMs: number): Promise<void> {
+	try {
+		await firestore.runTransaction(async (tx) => {
+			const banRef = firestore.collection(SAFETY_COLLECTIONS.bans).doc(uid);
+			const banSnap = await tx.get(banRef);
+			const ban = banSnap.exists ? parseBanDoc(banRef.path, banSnap.data() ?? {}) : null;
+			if (isBanActive(ban, nowMs)) {
+				throw new HttpsError('permission-denied', 'You are banned from chatting for now, so you get no relay either.');
+			}
+			const record = await checkRates(tx, firestore, [{ action: 'iceServers', key: uid, limit: SAFETY_LIMITS.iceServers }], nowMs);
+			record();
+		});
+	} catch (error) {
+		if (error instanceof RateLimited) {
+			throw new HttpsError('resource-exhausted', `Too many requests for connection servers. Try again ${retryIn(error.retryAtMs, nowMs)}.`);
+		}
+		throw error;
+	}
+}
 
 /** `httpsCallable(fn)()` sends null; accept an empty object too. */
 function isEmpty(data: unknown): boolean {

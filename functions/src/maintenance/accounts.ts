@@ -46,7 +46,7 @@ export function activityOf(user: UserRecord): AccountActivity {
 export interface AccountCleanupReport {
 	checked: number;
 	deleted: number;
-	/** Documents deleted with them (lobby entry, safety record, ban, counter, reports, calls). */
+	/** Documents deleted with them (lobby entry, safety record, ban, counter, standing, binding, rate windows, reports, calls). */
 	documents: number;
 	/**
 	 * False when the time budget ran out before the last page: the next run starts from
@@ -132,7 +132,11 @@ export async function deleteUserData(
 		firestore.collection(COLLECTIONS.lobby).doc(uid),
 		firestore.collection(SAFETY_COLLECTIONS.safety).doc(uid),
 		firestore.collection(SAFETY_COLLECTIONS.bans).doc(uid),
-		firestore.collection(SAFETY_COLLECTIONS.limits).doc(uid)
+		firestore.collection(SAFETY_COLLECTIONS.limits).doc(uid),
+		firestore.collection(SAFETY_COLLECTIONS.standing).doc(uid),
+		firestore.collection(SAFETY_COLLECTIONS.identities).doc(uid),
+		firestore.collection(SAFETY_COLLECTIONS.rates).doc(`iceServers_${uid}`),
+		firestore.collection(SAFETY_COLLECTIONS.rates).doc(`bind-uid_${uid}`)
 	];
 	const reports = firestore.collection(SAFETY_COLLECTIONS.reports);
 	const [existing, sent, received, calls] = await Promise.all([

@@ -4,6 +4,7 @@
 import { defineInt } from 'firebase-functions/params';
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
 import { logger } from 'firebase-functions/v2';
+import { appCheckOptions } from '../appCheck';
 import { db } from '../firestore';
 import { RUNTIME } from '../runtime';
 import { InvalidRequestError, parseReportRequest, type BanPolicy, type ReportRequest, type ReportResponse } from '../shared/safety';
@@ -11,7 +12,8 @@ import { fileReport, ReportRefused } from './reports';
 
 const reportsToBan = defineInt('BAN_AFTER_REPORTS', {
 	default: 3,
-	description: 'Different people who must report a user within BAN_REPORT_WINDOW_HOURS to ban them'
+	description:
+		'Report weight needed within BAN_REPORT_WINDOW_HOURS to ban a user: a reporter with full standing weighs 1, some standing 0.5, none 0'
 });
 const reportWindowHours = defineInt('BAN_REPORT_WINDOW_HOURS', {
 	default: 24,
@@ -27,7 +29,7 @@ export function banPolicy(): BanPolicy {
 	};
 }
 
-export const reportPartner = onCall({ ...RUNTIME.reportPartner }, async (request): Promise<ReportResponse> => {
+export const reportPartner = onCall({ ...RUNTIME.reportPartner, ...appCheckOptions() }, async (request): Promise<ReportResponse> => {
 	const uid = request.auth?.uid;
 	if (!uid) throw new HttpsError('unauthenticated', 'Sign in first: only someone in a chat can report.');
 	const body = validRequest(request.data);

@@ -1,15 +1,20 @@
-// Filing a report: one transaction that checks the reporter was in the call, allows one
-// report per call and a limited number per hour, blocks the pair for good (both safety
-// records), and bans the reported user when enough different people reported them within
-// the policy's window. The decisions are shared/safety.ts's pure functions.
+// Filing a report: one transaction that checks the reporter was in the call and is not
+// banned, allows one report per call and a limited number per hour, blocks the pair for
+// good (both safety records, and both devices, so the block outlives a new anonymous uid),
+// weighs the report by the reporter's standing, and bans the reported user (their device,
+// and their network for a day or two) when enough weight from different people came in
+// within the policy's window. The decisions are shared/safety.ts's pure functions.
 import { FieldValue, Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { callsCollection, safetyRecordOf } from '../firestore';
 import { COLLECTIONS, partnerOf, LOBBY_LEAVE } from '../shared/model';
 import { RETENTION_MS } from '../shared/retention';
 import {
 	banDecision,
+	isBanActive,
 	keepNewest,
+	parseBanDoc,
 	rateCheck,
+	reporterWeight,
 	reportIdFor,
 	SAFETY_COLLECTIONS,
 	SAFETY_LIMITS,
@@ -19,6 +24,8 @@ import {
 	type ReportWrite,
 	type SafetyRecord
 } from '../shared/safety';
+import { readLinks } from './identity';
+import { standingOf } from './standing';
 
 /** A report the rules of reporting refuse; `code` is the callable's error code. */
 export class ReportRefused extends Error {
@@ -36,6 +43,9 @@ export interface ReportOutcome {
 	reported: string;
 	/** Different people who reported them within the ban window, this report included. */
 	reporters: number;
+	/** What this report weighed (reporterWeight), and all of them together. */
+	weight: number;
+	totalWeight: number;
 	bannedUntilMs: number | null;
 }
 
@@ -70,12 +80,19 @@ async function fileReportInTransaction(
 	const reportId = reportIdFor(request.callId, reporter);
 	const reportRef = firestore.collection(SAFETY_COLLECTIONS.reports).doc(reportId);
 	const lobbyRef = firestore.collection(COLLECTIONS.lobby).doc(reported);
-	const [existing, theirLobbyEntry, mine, theirs] = await Promise.all([
+	const banRef = firestore.collection(SAFETY_COLLECTIONS.bans).doc(reporter);
+	const [existing, theirLobbyEntry, mine, theirs, myBan, standing, writeLinks] = await Promise.all([
 		tx.get(reportRef),
 		tx.get(lobbyRef),
 		safetyRecordOf(firestore, reporter, tx),
-		safetyRecordOf(firestore, reported, tx)
+		safetyRecordOf(firestore, reported, tx),
+		tx.get(banRef),
+		standingOf(firestore, reporter, tx),
+		readLinks(tx, firestore, reporter, reported)
 	]);
+	if (myBan.exists && isBanActive(parseBanDoc(banRef.path, myBan.data() ?? {}), nowMs)) {
+		throw new ReportRefused('permission-denied', 'You cannot report anyone while you are banned.');
+	}
 	if (existing.exists) throw new ReportRefused('already-exists', 'You already reported this chat.');
 	const rate = rateCheck(mine.reportsSentAtMs, nowMs, SAFETY_LIMITS.reports);
 	if (!rate.allowed) {
@@ -86,7 +103,8 @@ async function fileReportInTransaction(
 		);
 	}
 
-	const received = [...theirs.reportsReceived.filter((r) => r.atMs > nowMs - policy.windowMs), { by: reporter, atMs: nowMs }];
+	const weight = reporterWeight(standing, mine, nowMs, policy);
+	const received = [...theirs.reportsReceived.filter((r) => r.atMs > nowMs - policy.windowMs), { by: reporter, atMs: nowMs, weight }];
 	const decision = banDecision(received, nowMs, policy);
 	const bannedUntilMs = Math.max(decision.banUntilMs ?? 0, theirs.bannedUntilMs ?? 0) || null;
 
@@ -115,6 +133,7 @@ async function fileReportInTransaction(
 	tx.create(reportRef, report);
 	tx.set(safety.doc(reporter), reporterRecord);
 	tx.set(safety.doc(reported), reportedRecord);
+	writeLinks(nowMs, decision.banUntilMs);
 	if (decision.banUntilMs !== null) {
 		const ban: BanWrite<FieldValue | Timestamp> = {
 			reason: 'reports',
@@ -129,7 +148,7 @@ async function fileReportInTransaction(
 			tx.update(lobbyRef, { ...LOBBY_LEAVE });
 		}
 	}
-	return { reportId, reported, reporters: decision.reporters, bannedUntilMs: decision.banUntilMs };
+	return { reportId, reported, reporters: decision.reporters, weight, totalWeight: decision.weight, bannedUntilMs: decision.banUntilMs };
 }
 
 function union(list: readonly string[], uid: string): string[] {

@@ -7,6 +7,8 @@ import {
 	FILE_NAME_PATTERN,
 	formatBytes,
 	parseFileDoc,
+	fileNameFor,
+	isStoredFileName,
 	sanitizeFileName,
 	storagePathFor
 } from './files';
@@ -206,5 +208,50 @@ describe('file documents', () => {
 		expect(() => parseFileDoc(path, { ...doc, name: 'a/b' })).toThrow(/name/);
 		expect(() => parseFileDoc(path, { ...doc, name: '' })).toThrow(/name/);
 		expect(() => parseFileDoc(path, { ...doc, status: 'deleted' })).toThrow(/status/);
+	});
+});
+
+describe('fileNameFor', () => {
+	it('keeps a sanitised name that already ends with an extension of its type', () => {
+		expect(fileNameFor('Holiday Photo.JPG', 'image/jpeg')).toBe('Holiday Photo.JPG');
+		expect(fileNameFor('dir/notes.txt', 'text/plain')).toBe('notes.txt');
+	});
+
+	it("adds the type's own extension to a name that would save as something else", () => {
+		expect(fileNameFor('invoice.pdf.exe', 'application/pdf')).toBe('invoice.pdf.exe.pdf');
+		expect(fileNameFor(`photo.jpg${' '.repeat(85)}.exe`, 'image/jpeg')).toBe('photo.jpg.exe.jpg');
+		expect(fileNameFor('open-me.html', 'text/plain')).toBe('open-me.html.txt');
+		expect(fileNameFor('..', 'image/png')).toBe('file.png');
+	});
+
+	it('stays within FILE_LIMITS.nameMaxChars when it adds an extension', () => {
+		const name = fileNameFor(`${'x'.repeat(120)}.exe`, 'application/pdf');
+		expect(name.length).toBe(FILE_LIMITS.nameMaxChars);
+		expect(name.endsWith('.pdf')).toBe(true);
+		expect(isStoredFileName(name, 'application/pdf')).toBe(true);
+	});
+
+	it('always makes a name the rules accept for its type', () => {
+		const raws = ['', ' ', '.', 'a', 'a.', 'a .b', '\u202Eexe.txt', 'x'.repeat(300), 'ok.png', 'ok.PNG', 'a\u3000b.txt', '. .png'];
+		for (const raw of raws) {
+			for (const type of ALLOWED_CONTENT_TYPES) {
+				expect(isStoredFileName(fileNameFor(raw, type), type), `${JSON.stringify(raw)} as ${type}`).toBe(true);
+			}
+		}
+	});
+});
+
+describe('isStoredFileName', () => {
+	it('refuses names whose extension is not of the declared type', () => {
+		expect(isStoredFileName('invoice.pdf.exe', 'application/pdf')).toBe(false);
+		expect(isStoredFileName('open-me.html', 'text/plain')).toBe(false);
+		expect(isStoredFileName('cat.png', 'image/jpeg')).toBe(false);
+		expect(isStoredFileName('cat.png', 'image/png')).toBe(true);
+	});
+
+	it('refuses what the sanitiser would change', () => {
+		for (const name of ['..', '.png', ' a.png', 'a .png', 'a..png', 'a  b.png', 'a\tb.png', 'a/b.png', 'a\u200Bb.png']) {
+			expect(isStoredFileName(name, 'image/png'), JSON.stringify(name)).toBe(false);
+		}
 	});
 });

@@ -63,32 +63,38 @@ const TYPE_ALIASES: Readonly<Record<string, AllowedContentType>> = {
 	'audio/m4a': 'audio/mp4'
 };
 
-/** For files the browser gives no type (an empty `File.type` is common for office files). */
-const EXTENSION_TYPES: Readonly<Record<string, AllowedContentType>> = {
-	png: 'image/png',
-	jpg: 'image/jpeg',
-	jpeg: 'image/jpeg',
-	gif: 'image/gif',
-	webp: 'image/webp',
-	pdf: 'application/pdf',
-	txt: 'text/plain',
-	docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-	xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-	pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-	odt: 'application/vnd.oasis.opendocument.text',
-	ods: 'application/vnd.oasis.opendocument.spreadsheet',
-	odp: 'application/vnd.oasis.opendocument.presentation',
-	mp3: 'audio/mpeg',
-	ogg: 'audio/ogg',
-	oga: 'audio/ogg',
-	opus: 'audio/ogg',
-	wav: 'audio/wav',
-	weba: 'audio/webm',
-	m4a: 'audio/mp4'
+/**
+ * The extensions a file of each type may have; the first is the one fileNameFor() adds to
+ * a name that has none of them. firestore.rules hold the same table (fileExtensionsOf),
+ * checked by src/lib/files/rulesAgreement.spec.ts.
+ */
+export const TYPE_EXTENSIONS: Readonly<Record<AllowedContentType, readonly string[]>> = {
+	'image/png': ['png'],
+	'image/jpeg': ['jpg', 'jpeg'],
+	'image/gif': ['gif'],
+	'image/webp': ['webp'],
+	'application/pdf': ['pdf'],
+	'text/plain': ['txt'],
+	'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['docx'],
+	'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['xlsx'],
+	'application/vnd.openxmlformats-officedocument.presentationml.presentation': ['pptx'],
+	'application/vnd.oasis.opendocument.text': ['odt'],
+	'application/vnd.oasis.opendocument.spreadsheet': ['ods'],
+	'application/vnd.oasis.opendocument.presentation': ['odp'],
+	'audio/mpeg': ['mp3'],
+	'audio/ogg': ['ogg', 'oga', 'opus'],
+	'audio/wav': ['wav'],
+	'audio/webm': ['weba', 'webm'],
+	'audio/mp4': ['m4a']
 };
 
+/** For files the browser gives no type (an empty `File.type` is common for office files). */
+const EXTENSION_TYPES: ReadonlyMap<string, AllowedContentType> = new Map(
+	ALLOWED_CONTENT_TYPES.flatMap((type) => TYPE_EXTENSIONS[type].map((ext) => [ext, type] as const))
+);
+
 /** The `accept` attribute for the file picker: a hint only, checkFile() decides. */
-export const FILE_PICKER_ACCEPT = [...ALLOWED_CONTENT_TYPES, ...Object.keys(EXTENSION_TYPES).map((e) => `.${e}`)].join(',');
+export const FILE_PICKER_ACCEPT = [...ALLOWED_CONTENT_TYPES, ...[...EXTENSION_TYPES.keys()].map((e) => `.${e}`)].join(',');
 
 // ---------------------------------------------------------------------------------------
 // Names
@@ -100,6 +106,44 @@ export const FILE_PICKER_ACCEPT = [...ALLOWED_CONTENT_TYPES, ...Object.keys(EXTE
  * (isFileName), doubled backslashes and all.
  */
 export const FILE_NAME_PATTERN = /^[^\\/:*?"<>|\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u;
+
+/**
+ * A name exactly as sanitizeFileName() leaves it: no reserved, control, formatting or
+ * separator characters other than single spaces between words (so no leading, trailing or
+ * doubled spaces, and no look-alike spaces). firestore.rules checks the same pattern
+ * (isFileName), doubled backslashes and all.
+ */
+export const STORED_NAME_PATTERN = /^[^\\/:*?"<>|\p{Cc}\p{Cf}\p{Z}]+(?: [^\\/:*?"<>|\p{Cc}\p{Cf}\p{Z}]+)*$/u;
+
+/** How a stored name of this type ends: a stem that neither starts with a dot nor ends with a dot or space, then one of its extensions. */
+export function storedNameEndingFor(type: AllowedContentType): RegExp {
+	return new RegExp(`^[^.](?:.*[^. ])?\\.(?:${TYPE_EXTENSIONS[type].join('|')})$`, 'u');
+}
+
+/**
+ * Would the rules accept this name for a file of this type? Only names that
+ * sanitizeFileName() leaves as they are, ending with an extension of the declared type:
+ * "invoice.pdf.exe" as a PDF, "open-me.html" as text or ".." never pass.
+ */
+export function isStoredFileName(name: string, type: AllowedContentType): boolean {
+	return (
+		name.length >= 1 &&
+		name.length <= FILE_LIMITS.nameMaxChars &&
+		STORED_NAME_PATTERN.test(name) &&
+		storedNameEndingFor(type).test(name.toLowerCase())
+	);
+}
+
+/**
+ * The name a file of this type is stored, shown and saved under: sanitizeFileName()'s, with
+ * the type's own extension added when the name does not already end with one ("open-me.html"
+ * as text becomes "open-me.html.txt"), so a download never saves as a program or a page.
+ */
+export function fileNameFor(raw: string, type: AllowedContentType): string {
+	const name = sanitizeFileName(raw);
+	if (TYPE_EXTENSIONS[type].includes(fileExtension(name))) return name;
+	return sanitizeFileName(`${name}.${TYPE_EXTENSIONS[type][0] ?? 'bin'}`);
+}
 
 const EXTENSION_PATTERN = /^\.[\p{L}\p{N}]{1,10}$/u;
 
@@ -151,7 +195,7 @@ export function contentTypeFor(file: { name: string; type: string }): AllowedCon
 	if (isAllowedContentType(reported)) return reported;
 	const alias = TYPE_ALIASES[reported];
 	if (alias) return alias;
-	if (reported === '' || reported === 'application/octet-stream') return EXTENSION_TYPES[fileExtension(file.name)] ?? null;
+	if (reported === '' || reported === 'application/octet-stream') return EXTENSION_TYPES.get(fileExtension(file.name)) ?? null;
 	return null;
 }
 
@@ -169,18 +213,19 @@ const WHAT_IS_ALLOWED = 'only pictures, PDFs, text, office documents and audio.'
  * refusal here only saves a round trip and says why in words.
  */
 export function checkFile(file: { name: string; size: number; type: string }): FileCheck {
-	const name = sanitizeFileName(file.name);
-	const contentType = contentTypeFor({ name, type: file.type });
+	const sanitized = sanitizeFileName(file.name);
+	const contentType = contentTypeFor({ name: sanitized, type: file.type });
 	if (!contentType) {
-		const extension = fileExtension(name);
+		const extension = fileExtension(sanitized);
 		const what =
-			extension && !EXTENSION_TYPES[extension]
+			extension && !EXTENSION_TYPES.has(extension)
 				? `.${extension} files`
 				: file.type
 					? `files of type ${file.type}`
 					: 'this kind of file';
 		return { ok: false, reason: 'type', message: `Can't send ${what}: ${WHAT_IS_ALLOWED}` };
 	}
+	const name = fileNameFor(sanitized, contentType);
 	if (file.size <= 0) return { ok: false, reason: 'empty', message: `Can't send an empty file: ${name} has nothing in it.` };
 	if (file.size > FILE_LIMITS.maxBytes) {
 		const [size, limit] = [formatBytes(file.size), formatBytes(FILE_LIMITS.maxBytes)];

@@ -28,6 +28,12 @@ export const LIMITS = {
 	/** Candidates a member may publish in one call (host + srflx + relay, several ICE restarts). */
 	candidatesPerMember: 100,
 	candidateMaxChars: 512,
+	/** Candidates one write may add: a burst of host candidates goes out in several writes. */
+	candidatesPerWrite: 10,
+	/** An ICE candidate's sdpMid and usernameFragment (a few characters in practice). */
+	candidateFieldMaxChars: 256,
+	/** Writes to one signal document at least this far apart (server time): ~10 a second at most. */
+	signalWriteMinIntervalMs: 100,
 	interestsPerUser: 5,
 	interestMaxChars: 24
 } as const;
@@ -305,10 +311,14 @@ export interface SignalDoc {
 	candidates: IceCandidateRecord[];
 }
 
-/** What a member writes (merged): a new description, candidates to append, or both. */
-export interface SignalWrite<CandidatesValue> {
+/**
+ * What a member writes (merged): a new description, candidates to append, or both, always
+ * stamped with the server's time (`sentAt`), which the rules use to pace the writes.
+ */
+export interface SignalWrite<CandidatesValue, Ts = unknown> {
 	description?: SessionDescriptionRecord;
 	candidates?: CandidatesValue;
+	sentAt: Ts;
 }
 
 /**
@@ -338,9 +348,10 @@ export function isIceCandidateRecord(value: unknown): value is IceCandidateRecor
 	return (
 		typeof candidate === 'string' &&
 		candidate.length <= LIMITS.candidateMaxChars &&
-		(sdpMid === null || typeof sdpMid === 'string') &&
+		(sdpMid === null || (typeof sdpMid === 'string' && sdpMid.length <= LIMITS.candidateFieldMaxChars)) &&
 		(sdpMLineIndex === null || (typeof sdpMLineIndex === 'number' && Number.isInteger(sdpMLineIndex))) &&
-		(usernameFragment === null || typeof usernameFragment === 'string')
+		(usernameFragment === null ||
+			(typeof usernameFragment === 'string' && usernameFragment.length <= LIMITS.candidateFieldMaxChars))
 	);
 }
 

@@ -5,13 +5,19 @@ import {
 	EMPTY_SAFETY_RECORD,
 	InvalidRequestError,
 	isBanActive,
+	isRealCall,
 	keepNewest,
 	nextUploadStep,
+	NO_STANDING,
 	parseReportRequest,
 	parseSafetyRecord,
 	rateCheck,
 	REPORT_REASONS,
-	SAFETY_LIMITS
+	reporterWeight,
+	SAFETY_LIMITS,
+	STANDING,
+	withRealCall,
+	type Standing
 } from './safety';
 
 describe('parseReportRequest', () => {
@@ -89,25 +95,27 @@ describe('rateCheck (sliding window)', () => {
 
 describe('banDecision', () => {
 	const policy = { reportsToBan: 3, windowMs: 10_000, banMs: 60_000 };
-	it('bans when enough different people reported within the window', () => {
-		const reports = [
-			{ by: 'a', atMs: 1000 },
-			{ by: 'b', atMs: 5000 },
-			{ by: 'c', atMs: 9000 }
-		];
-		expect(banDecision(reports, 9000, policy)).toEqual({ reporters: 3, banUntilMs: 69_000 });
+	const full = (by: string, atMs: number) => ({ by, atMs, weight: 1 });
+	it('bans when enough weight from different people came in within the window', () => {
+		const reports = [full('a', 1000), full('b', 5000), full('c', 9000)];
+		expect(banDecision(reports, 9000, policy)).toEqual({ reporters: 3, weight: 3, banUntilMs: 69_000 });
 	});
 	it('counts people, not reports: one person reporting three times is one reporter', () => {
-		const reports = [1, 2, 3].map((i) => ({ by: 'a', atMs: i * 1000 }));
-		expect(banDecision(reports, 4000, policy)).toEqual({ reporters: 1, banUntilMs: null });
+		const reports = [1, 2, 3].map((i) => full('a', i * 1000));
+		expect(banDecision(reports, 4000, policy)).toEqual({ reporters: 1, weight: 1, banUntilMs: null });
 	});
 	it('forgets reports older than the window', () => {
-		const reports = [
-			{ by: 'a', atMs: 0 },
-			{ by: 'b', atMs: 5000 },
-			{ by: 'c', atMs: 11_000 }
-		];
-		expect(banDecision(reports, 11_000, policy)).toEqual({ reporters: 2, banUntilMs: null });
+		const reports = [full('a', 0), full('b', 5000), full('c', 11_000)];
+		expect(banDecision(reports, 11_000, policy)).toEqual({ reporters: 2, weight: 2, banUntilMs: null });
+	});
+	it('any number of reporters without standing (weight 0) ban nobody', () => {
+		const reports = Array.from({ length: 500 }, (_, i) => ({ by: `fresh-${i}`, atMs: 9000, weight: 0 }));
+		expect(banDecision(reports, 9000, policy)).toEqual({ reporters: 500, weight: 0, banUntilMs: null });
+	});
+	it('half-weight reporters need twice as many', () => {
+		const half = (n: number) => Array.from({ length: n }, (_, i) => ({ by: `h${i}`, atMs: 9000, weight: 0.5 }));
+		expect(banDecision(half(5), 9000, policy).banUntilMs).toBeNull();
+		expect(banDecision(half(6), 9000, policy).banUntilMs).toBe(69_000);
 	});
 	it('a ban is active until its end', () => {
 		expect(isBanActive({ untilMs: 100 }, 99)).toBe(true);
@@ -137,9 +145,52 @@ describe('the safety record', () => {
 		expect(keepNewest([1], 2)).toEqual([1]);
 	});
 	it('parses what the functions write and refuses what they never would', () => {
-		const record = { ...EMPTY_SAFETY_RECORD, blocked: ['x'], reportsReceived: [{ by: 'y', atMs: 5 }], reportsSentAtMs: [1], bannedUntilMs: 9 };
+		const record = { ...EMPTY_SAFETY_RECORD, blocked: ['x'], reportsReceived: [{ by: 'y', atMs: 5, weight: 0.5 }], reportsSentAtMs: [1], bannedUntilMs: 9 };
 		expect(parseSafetyRecord('safety/u', record)).toEqual(record);
 		expect(() => parseSafetyRecord('safety/u', { ...record, reportsReceived: [{ by: 3 }] })).toThrow(/reportsReceived/);
 		expect(() => parseSafetyRecord('safety/u', { ...record, bannedUntilMs: 'soon' })).toThrow(/bannedUntilMs/);
+	});
+	it('reads a report mark without a weight (filed before weights existed) as weighing nothing', () => {
+		const record = { ...EMPTY_SAFETY_RECORD, reportsReceived: [{ by: 'y', atMs: 5 }] };
+		expect(parseSafetyRecord('safety/u', record).reportsReceived).toEqual([{ by: 'y', atMs: 5, weight: 0 }]);
+	});
+});
+
+describe('reporterWeight', () => {
+	const policy = { reportsToBan: 3, windowMs: 24 * 3_600_000, banMs: 24 * 3_600_000 };
+	const now = 100 * 24 * 3_600_000;
+	const daysAgo = (d: number) => now - d * 24 * 3_600_000;
+	const standing = (completedCalls: number, firstDaysAgo: number | null): Standing => ({
+		completedCalls,
+		firstCallAtMs: firstDaysAgo === null ? null : daysAgo(firstDaysAgo),
+		lastCallAtMs: firstDaysAgo === null ? null : now
+	});
+	it('a brand-new account weighs nothing', () => {
+		expect(reporterWeight(NO_STANDING, EMPTY_SAFETY_RECORD, now, policy)).toBe(0);
+	});
+	it(`fewer than ${STANDING.minCalls} real calls weigh nothing, however old the first`, () => {
+		expect(reporterWeight(standing(STANDING.minCalls - 1, 30), EMPTY_SAFETY_RECORD, now, policy)).toBe(0);
+	});
+	it('many real calls in the last hours weigh nothing until a day has passed since the first', () => {
+		expect(reporterWeight(standing(50, 0.5), EMPTY_SAFETY_RECORD, now, policy)).toBe(0);
+		expect(reporterWeight(standing(50, 1), EMPTY_SAFETY_RECORD, now, policy)).toBe(1);
+	});
+	it(`some standing weighs half, ${STANDING.fullCalls} real calls weigh 1`, () => {
+		expect(reporterWeight(standing(STANDING.minCalls, 2), EMPTY_SAFETY_RECORD, now, policy)).toBe(0.5);
+		expect(reporterWeight(standing(STANDING.fullCalls, 2), EMPTY_SAFETY_RECORD, now, policy)).toBe(1);
+	});
+	it('a banned reporter weighs nothing', () => {
+		const banned = { ...EMPTY_SAFETY_RECORD, bannedUntilMs: now + 1 };
+		expect(reporterWeight(standing(100, 30), banned, now, policy)).toBe(0);
+	});
+	it('a reporter reported by others lately weighs half as much', () => {
+		const reported = { ...EMPTY_SAFETY_RECORD, reportsReceived: [{ by: 'x', atMs: now - 1000, weight: 1 }] };
+		expect(reporterWeight(standing(100, 30), reported, now, policy)).toBe(0.5);
+	});
+	it('real calls are those that lasted long enough', () => {
+		expect(isRealCall({ createdAtMs: 0, endedAtMs: STANDING.realCallMinMs })).toBe(true);
+		expect(isRealCall({ createdAtMs: 0, endedAtMs: STANDING.realCallMinMs - 1 })).toBe(false);
+		expect(isRealCall({ createdAtMs: 0, endedAtMs: null })).toBe(false);
+		expect(withRealCall(withRealCall(NO_STANDING, 5), 9)).toEqual({ completedCalls: 2, firstCallAtMs: 5, lastCallAtMs: 9 });
 	});
 });

@@ -23,7 +23,17 @@ export const SAFETY_COLLECTIONS = {
 	/** safety/{uid}: blocks and report history, for functions only (nobody else reads it). */
 	safety: 'safety',
 	/** limits/{uid}: the owner's upload counter, kept honest by firestore.rules. */
-	limits: 'limits'
+	limits: 'limits',
+	/** standing/{uid}: completed real calls, which give a user's reports weight (functions only). */
+	standing: 'standing',
+	/** identities/{uid}: the device and network a uid was bound to (functions only; rules check it exists). */
+	identities: 'identities',
+	/** devices/{deviceKey}: bans and blocks that follow a browser across uids (functions only). */
+	devices: 'devices',
+	/** networks/{networkKey}: a ban on an IP prefix's hash, for a day or two (functions only). */
+	networks: 'networks',
+	/** rates/{action}_{subject}: server-side rate limit windows (functions only). */
+	rates: 'rates'
 } as const;
 
 export const REPORT_REASONS = ['spam', 'nudity', 'harassment', 'underage', 'offensive-name', 'other'] as const;
@@ -49,10 +59,89 @@ export const SAFETY_LIMITS = {
 	/** Upload starts per user. firestore.rules (limits/{uid}) hold the same numbers. */
 	uploads: { max: 5, windowMs: 30_000 },
 	/** Blocks and report entries kept per user; older ones fall off (a ban outlives them). */
-	historyMax: 1000
+	historyMax: 1000,
+	/** iceServers calls per person: the app caches credentials for their lifetime (an hour). */
+	iceServers: { max: 10, windowMs: 60 * 60_000 },
+	/** Bindings (sign-ups: a new uid bound to a device) per uid and per device. */
+	bindsPerUid: { max: 5, windowMs: 60 * 60_000 },
+	bindsPerDevice: { max: 10, windowMs: 60 * 60_000 },
+	/** Reporter uids whose blocks a device record keeps passing on to the device's next uids. */
+	deviceLinksMax: 50
 } as const;
 
-/** How many different people must report someone, within what time, to ban them for how long. */
+/**
+ * Identity is free (anonymous sign-in), so a report only counts towards a ban when its
+ * reporter has standing: real calls completed over some time. See reporterWeight().
+ */
+export const STANDING = {
+	/** A call counts towards standing when it lasted at least this long. */
+	realCallMinMs: 30_000,
+	/** Below this many real calls a report weighs nothing. */
+	minCalls: 3,
+	/** …and also until this long after the reporter's first real call. */
+	minAgeMs: 24 * 3_600_000,
+	/** From this many real calls a report weighs 1; between minCalls and this, 0.5. */
+	fullCalls: 10
+} as const;
+
+/** standing/{uid}: real calls completed (written by the callCleanup function). */
+export interface Standing {
+	completedCalls: number;
+	firstCallAtMs: number | null;
+	lastCallAtMs: number | null;
+}
+
+export const NO_STANDING: Standing = { completedCalls: 0, firstCallAtMs: null, lastCallAtMs: null };
+
+export function parseStanding(path: string, data: FirestoreData): Standing {
+	const read = reader(path, data);
+	const ms = (key: string): number | null => {
+		const v = data[key];
+		if (v === null || v === undefined) return null;
+		if (typeof v === 'number' && Number.isFinite(v)) return v;
+		throw new DocumentShapeError(path, `\`${key}\` should be a number or null`);
+	};
+	return {
+		completedCalls: read.integer('completedCalls', 0, Number.MAX_SAFE_INTEGER),
+		firstCallAtMs: ms('firstCallAtMs'),
+		lastCallAtMs: ms('lastCallAtMs')
+	};
+}
+
+/** Did this call last long enough to count as a real one? */
+export function isRealCall(call: { createdAtMs: number; endedAtMs: number | null }): boolean {
+	return call.endedAtMs !== null && call.endedAtMs - call.createdAtMs >= STANDING.realCallMinMs;
+}
+
+/** Standing after one more real call, ended at `endedAtMs`. */
+export function withRealCall(standing: Standing, endedAtMs: number): Standing {
+	return {
+		completedCalls: standing.completedCalls + 1,
+		firstCallAtMs: standing.firstCallAtMs ?? endedAtMs,
+		lastCallAtMs: endedAtMs
+	};
+}
+
+/**
+ * How much a report counts towards a ban, from 0 to 1, by the reporter's history: nothing
+ * from a banned reporter or one without standing (fewer than STANDING.minCalls real calls,
+ * or the first less than STANDING.minAgeMs ago: a fresh throwaway account); half from a
+ * reporter with some standing; full from one with STANDING.fullCalls real calls. Halved
+ * again when others reported the reporter within the policy's window.
+ */
+export function reporterWeight(standing: Standing, record: SafetyRecord, nowMs: number, policy: BanPolicy): number {
+	if (record.bannedUntilMs !== null && record.bannedUntilMs > nowMs) return 0;
+	if (standing.completedCalls < STANDING.minCalls) return 0;
+	if (standing.firstCallAtMs === null || nowMs - standing.firstCallAtMs < STANDING.minAgeMs) return 0;
+	const base = standing.completedCalls >= STANDING.fullCalls ? 1 : 0.5;
+	const reportedLately = record.reportsReceived.some((r) => r.atMs > nowMs - policy.windowMs);
+	return reportedLately ? base / 2 : base;
+}
+
+/**
+ * How much report weight (reporterWeight(), summed over different reporters) must come in
+ * within what time to ban someone, and for how long.
+ */
 export interface BanPolicy {
 	reportsToBan: number;
 	windowMs: number;
@@ -179,8 +268,12 @@ export function parseReportDoc(path: string, data: FirestoreData): ReportDoc {
 }
 
 /** bans/{uid}: the banned user may read it (to see why and until when); only functions write. */
+/** Why a uid is banned: reports against it, or a ban on the device or network it signed up from. */
+export const BAN_REASONS = ['reports', 'linked'] as const;
+export type BanReason = (typeof BAN_REASONS)[number];
+
 export interface BanDoc {
-	reason: 'reports';
+	reason: BanReason;
 	/** Different people who reported the user within the policy's window. */
 	reporters: number;
 	createdAtMs: number;
@@ -188,7 +281,7 @@ export interface BanDoc {
 }
 
 export interface BanWrite<Ts> {
-	reason: 'reports';
+	reason: BanReason;
 	reporters: number;
 	createdAt: Ts;
 	until: Ts;
@@ -197,7 +290,7 @@ export interface BanWrite<Ts> {
 export function parseBanDoc(path: string, data: FirestoreData): BanDoc {
 	const read = reader(path, data);
 	return {
-		reason: read.oneOf('reason', ['reports'] as const),
+		reason: read.oneOf('reason', BAN_REASONS),
 		reporters: read.integer('reporters', 0, Number.MAX_SAFE_INTEGER),
 		createdAtMs: read.millis('createdAt'),
 		untilMs: read.millis('until')
@@ -212,6 +305,8 @@ export function isBanActive(ban: Pick<BanDoc, 'untilMs'> | null, nowMs: number):
 export interface ReportMark {
 	by: string;
 	atMs: number;
+	/** reporterWeight() when the report was filed; 0 for marks from before weights existed. */
+	weight: number;
 }
 
 /** safety/{uid}: what the functions remember about a user. */
@@ -247,9 +342,10 @@ export function parseSafetyRecord(path: string, data: FirestoreData): SafetyReco
 	const reportsReceived = marks.map((m: unknown): ReportMark => {
 		const mark = m as FirestoreData | null;
 		if (typeof mark?.by !== 'string' || typeof mark.atMs !== 'number') {
-			throw new DocumentShapeError(path, '`reportsReceived` holds an entry that is not {by, atMs}');
+			throw new DocumentShapeError(path, '`reportsReceived` holds an entry that is not {by, atMs, weight}');
 		}
-		return { by: mark.by, atMs: mark.atMs };
+		const weight = typeof mark.weight === 'number' && mark.weight >= 0 && mark.weight <= 1 ? mark.weight : 0;
+		return { by: mark.by, atMs: mark.atMs, weight };
 	});
 	const bannedUntil = data.bannedUntilMs;
 	if (bannedUntil !== null && typeof bannedUntil !== 'number') {
@@ -289,13 +385,25 @@ export function rateCheck(pastMs: readonly number[], nowMs: number, limit: { max
 export interface BanDecision {
 	/** Different reporters within the window, including this report. */
 	reporters: number;
+	/** Their summed weight (each reporter counted once, at their heaviest report). */
+	weight: number;
 	banUntilMs: number | null;
 }
 
-/** After a report lands, is its target banned, and until when? */
+/**
+ * After a report lands, is its target banned, and until when? Different reporters'
+ * weights add up; a ban needs policy.reportsToBan of weight, so reporters without standing
+ * (weight 0) cannot ban anyone however many they are.
+ */
 export function banDecision(reports: readonly ReportMark[], nowMs: number, policy: BanPolicy): BanDecision {
-	const reporters = new Set(reports.filter((r) => r.atMs > nowMs - policy.windowMs).map((r) => r.by)).size;
-	return { reporters, banUntilMs: reporters >= policy.reportsToBan ? nowMs + policy.banMs : null };
+	const heaviest = new Map<string, number>();
+	for (const r of reports) {
+		if (r.atMs <= nowMs - policy.windowMs) continue;
+		heaviest.set(r.by, Math.max(heaviest.get(r.by) ?? 0, r.weight));
+	}
+	const weight = [...heaviest.values()].reduce((a, b) => a + b, 0);
+	// Weights are halves and quarters: exact in floating point, so the comparison is too.
+	return { reporters: heaviest.size, weight, banUntilMs: weight >= policy.reportsToBan ? nowMs + policy.banMs : null };
 }
 
 /** Keeps the newest `max` items of a history list, so a record never outgrows a document. */
@@ -346,4 +454,79 @@ export function nextUploadStep(counter: UploadCounter | null, nowMs: number): Up
 	if (!counter || nowMs >= counter.windowStartAtMs + windowMs) return { kind: 'new-window' };
 	if (counter.uploads < max) return { kind: 'same-window', uploads: counter.uploads + 1 };
 	return { kind: 'refused', retryAtMs: counter.windowStartAtMs + windowMs };
+}
+
+// ---------------------------------------------------------------------------------------
+// Binding a uid to a device (the bindDevice callable). Anonymous sign-in gives a new uid
+// for free, so bans and blocks also follow a random token the browser keeps (localStorage)
+// and, briefly, a salted hash of the network (IP prefix) a uid signed up from. The rules
+// refuse a lobby join from a uid that was never bound.
+
+/** 128 random bits, base64url: what the app keeps in localStorage. */
+export const DEVICE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
+
+export interface BindRequest {
+	deviceToken: string;
+}
+
+export interface BindResponse {
+	/** Set when the device or network carries a ban that now applies to this uid too. */
+	bannedUntilMs: number | null;
+}
+
+export function parseBindRequest(data: unknown): BindRequest {
+	if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InvalidRequestError('Send {deviceToken}.');
+	const body = data as FirestoreData;
+	const unknownKeys = Object.keys(body).filter((k) => k !== 'deviceToken');
+	if (unknownKeys.length > 0) throw new InvalidRequestError(`Unknown field(s): ${unknownKeys.join(', ')}.`);
+	const { deviceToken } = body;
+	if (typeof deviceToken !== 'string' || !DEVICE_TOKEN_PATTERN.test(deviceToken)) {
+		throw new InvalidRequestError('deviceToken must be 22 to 64 letters, digits, - or _.');
+	}
+	return { deviceToken };
+}
+
+export function parseBindResponse(data: unknown): BindResponse {
+	if (typeof data !== 'object' || data === null) throw new DocumentShapeError('bindDevice', 'not an object');
+	const until = (data as FirestoreData).bannedUntilMs;
+	if (until !== null && (typeof until !== 'number' || !Number.isFinite(until))) {
+		throw new DocumentShapeError('bindDevice', '`bannedUntilMs` should be a number or null');
+	}
+	return { bannedUntilMs: until };
+}
+
+/** devices/{deviceKey}: what follows a browser from one uid to the next. */
+export interface DeviceRecord {
+	/** The newest uids bound to this device. */
+	uids: string[];
+	/** People this device's users reported: never matched with its next uids either. */
+	blocked: string[];
+	/** People who reported this device's users. */
+	blockedBy: string[];
+	bannedUntilMs: number | null;
+}
+
+export const EMPTY_DEVICE_RECORD: DeviceRecord = { uids: [], blocked: [], blockedBy: [], bannedUntilMs: null };
+
+export function parseDeviceRecord(path: string, data: FirestoreData): DeviceRecord {
+	const read = reader(path, data);
+	const until = data.bannedUntilMs;
+	if (until !== null && typeof until !== 'number') throw new DocumentShapeError(path, '`bannedUntilMs` should be a number or null');
+	return {
+		uids: read.stringList('uids', SAFETY_LIMITS.deviceLinksMax, 128),
+		blocked: read.stringList('blocked', SAFETY_LIMITS.deviceLinksMax, 128),
+		blockedBy: read.stringList('blockedBy', SAFETY_LIMITS.deviceLinksMax, 128),
+		bannedUntilMs: until
+	};
+}
+
+/**
+ * How long a network hash is kept: the key rotates daily (the day is hashed with the
+ * prefix), and a record lives until the end of the day after the one it was made on, so
+ * at most 48 hours. After that nothing links a uid to an address, even with the salt.
+ */
+export const NETWORK_KEY_DAY_MS = 24 * 3_600_000;
+
+export function networkRecordExpiresAtMs(nowMs: number): number {
+	return (Math.floor(nowMs / NETWORK_KEY_DAY_MS) + 2) * NETWORK_KEY_DAY_MS;
 }

@@ -6,6 +6,7 @@ export { endCall, endCallIfActive } from './callDoc';
 export { readPartnerSignals, SignalOutbox, watchPartnerSignals } from './signals';
 export { fetchIceServers } from './iceServers';
 export { readOwnBan } from '../safety/bans';
+export { bindThisDevice } from '../safety/device';
 export { reportErrorMessage, reportPartner } from '../safety/report';
 
 export type Backend = typeof import('./backend');

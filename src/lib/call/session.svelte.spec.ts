@@ -15,6 +15,10 @@ const fake = vi.hoisted(() => ({
 	leaves: 0,
 	ban: null as BanDoc | null,
 	banReads: 0,
+	/** What bindDevice answers (or the error it fails with), and how often it was called. */
+	binding: { bannedUntilMs: null } as { bannedUntilMs: number | null },
+	bindError: null as unknown,
+	binds: 0,
 	/** What the session passed to watchLobbyEntry: the server's side of our entry. */
 	onEntry: null as ((entry: LobbyEntry | null) => void) | null,
 	/** Set to make heartbeats fail with this error. */
@@ -67,6 +71,11 @@ vi.mock('./backend', () => ({
 	firebaseClient: async () => ({ app: {}, auth: {}, db: {}, emulated: true, emulatorHost: '127.0.0.1' }),
 	signedInUser: async () => ({ uid: 'me' }),
 	fetchIceServers: async () => ({ iceServers: [] }),
+	bindThisDevice: async () => {
+		fake.binds++;
+		if (fake.bindError) throw fake.bindError;
+		return fake.binding;
+	},
 	joinLobby: async () => {
 		fake.joins++;
 		const error = fake.joinErrors.length > 0 ? fake.joinErrors.shift() : fake.joinError;
@@ -129,6 +138,9 @@ describe('ChatSession joining the lobby', () => {
 			leaves: 0,
 			ban: null,
 			banReads: 0,
+			binding: { bannedUntilMs: null },
+			bindError: null,
+			binds: 0,
 			onEntry: null,
 			heartbeatError: null,
 			heartbeats: 0,
@@ -165,6 +177,27 @@ describe('ChatSession joining the lobby', () => {
 		expect(session.error?.message).toMatch(/^You can't start chats until .+, because several people reported you\.$/);
 		expect(fake.joins).toBe(1);
 		expect(fake.banReads).toBe(1);
+	});
+
+	it('binds this browser before joining (the rules refuse joins from unbound ids)', async () => {
+		await session.start('text');
+		expect(fake.binds).toBe(1);
+		expect(fake.joins).toBe(1);
+	});
+
+	it('a ban the device carries over: says until when without trying to join', async () => {
+		fake.binding = { bannedUntilMs: Date.now() + 3_600_000 };
+		await session.start('text');
+		expect(session.error?.code).toBe('banned');
+		expect(session.error?.message).toMatch(/^You can't start chats until .+, because several people reported you\.$/);
+		expect(fake.joins).toBe(0);
+	});
+
+	it('too many new sessions from this device or network: says to wait', async () => {
+		fake.bindError = Object.assign(new Error('Too many new sessions'), { code: 'functions/resource-exhausted' }); // as the SDK's FunctionsError
+		await session.start('text');
+		expect(session.error).toEqual({ code: 'too-many-sessions', message: USER_ERRORS['too-many-sessions'] });
+		expect(fake.joins).toBe(0);
 	});
 
 	describe('a refused join is settled by reading, and pacing is a wait', () => {

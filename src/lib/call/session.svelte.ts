@@ -384,6 +384,10 @@ export class ChatSession {
 			const client = (this.#client ??= await backend.firebaseClient());
 			const user = await backend.signedInUser(client.auth);
 			this.#uid = user.uid;
+			// The rules refuse joins from a uid not yet bound to this browser (once per uid).
+			const binding = await withTimeout(backend.bindThisDevice(client.app, client.emulatorHost, user.uid), WRITE_TIMEOUT_MS);
+			// A ban this browser (or, for a new browser, its network) carries applies at once.
+			if (binding.bannedUntilMs !== null && binding.bannedUntilMs > Date.now()) throw bannedError(binding.bannedUntilMs);
 			// Credentials are fetched while we wait for a partner, not after.
 			this.#rtcConfig ??= this.#loadRtcConfig(backend, client);
 			this.#rtcConfig.catch(() => {}); // reported when a call needs it

@@ -10,6 +10,7 @@ import {
 	arrayUnion,
 	doc,
 	getDocFromServer,
+	serverTimestamp,
 	setDoc,
 	type FieldValue,
 	type Firestore,
@@ -41,8 +42,17 @@ const SIGNAL_TIMING = {
 	 */
 	descriptionWaitMs: 40,
 	/** Candidates gathered later (server-reflexive, relay) are sent in batches this far apart. */
-	batchDelayMs: 80
+	batchDelayMs: 80,
+	/**
+	 * The rules refuse a write within LIMITS.signalWriteMinIntervalMs of the previous one
+	 * (server time). Counting from the previous write's acknowledgement, which comes after
+	 * the server stamped it, keeps the two apart whatever the network does.
+	 */
+	minIntervalMs: LIMITS.signalWriteMinIntervalMs
 } as const;
+
+/** Test hooks: how long to wait before each kind of write (minIntervalMs defaults to the rules'). */
+export type SignalTiming = { descriptionWaitMs: number; batchDelayMs: number; minIntervalMs?: number };
 
 function toCandidateRecord(c: RTCIceCandidateInit): IceCandidateRecord {
 	return {
@@ -53,7 +63,11 @@ function toCandidateRecord(c: RTCIceCandidateInit): IceCandidateRecord {
 	};
 }
 
-/** Collects a member's description and candidates and writes them in as few writes as it can. */
+/**
+ * Collects a member's description and candidates and writes them in as few writes as the
+ * rules allow: at most LIMITS.candidatesPerWrite candidates per write, one write at a time,
+ * LIMITS.signalWriteMinIntervalMs apart.
+ */
 export class SignalOutbox {
 	#description: SessionDescriptionRecord | null = null;
 	#queue: IceCandidateRecord[] = [];
@@ -62,13 +76,15 @@ export class SignalOutbox {
 	#sent = 0;
 	#closed = false;
 	#writes: Promise<void> = Promise.resolve();
+	/** When the previous write was acknowledged (0: none yet). */
+	#lastAckAt = 0;
 
 	constructor(
 		private readonly db: Firestore,
 		private readonly callId: string,
 		private readonly uid: string,
 		private readonly onError: (error: Error) => void,
-		private readonly timing: { descriptionWaitMs: number; batchDelayMs: number } = SIGNAL_TIMING
+		private readonly timing: SignalTiming = SIGNAL_TIMING
 	) {}
 
 	/** A new offer or answer; it replaces any not yet sent (the newest is the one that counts). */
@@ -89,20 +105,9 @@ export class SignalOutbox {
 	flush(): Promise<void> {
 		if (this.#timer) clearTimeout(this.#timer);
 		this.#timer = null;
-		const description = this.#description;
-		const batch = this.#queue.splice(0);
-		this.#description = null;
-		if ((batch.length === 0 && !description) || this.#closed) return this.#writes;
-		this.#sent += batch.length;
-		const write: SignalWrite<FieldValue> = {};
-		if (description) write.description = description;
-		if (batch.length > 0) write.candidates = arrayUnion(...batch);
+		if (this.#closed) return this.#writes;
 		// Writes are chained so they land in order: an ICE restart's offer never overtakes the old one.
-		this.#writes = this.#writes.then(() =>
-			setDoc(signalRef(this.db, this.callId, this.uid), write, { merge: true }).catch((error: unknown) =>
-				this.onError(error instanceof Error ? error : new Error(String(error)))
-			)
-		);
+		this.#writes = this.#writes.then(() => this.#writeNext());
 		return this.#writes;
 	}
 
@@ -112,6 +117,28 @@ export class SignalOutbox {
 		this.#timer = null;
 		this.#queue = [];
 		this.#description = null;
+	}
+
+	/** One write of what is waiting when its turn comes (so candidates gathered meanwhile ride along). */
+	async #writeNext(): Promise<void> {
+		const wait = this.#lastAckAt + (this.timing.minIntervalMs ?? LIMITS.signalWriteMinIntervalMs) - Date.now();
+		if (this.#lastAckAt > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+		const description = this.#description;
+		const batch = this.#queue.splice(0, LIMITS.candidatesPerWrite);
+		this.#description = null;
+		if ((batch.length === 0 && !description) || this.#closed) return;
+		this.#sent += batch.length;
+		const write: SignalWrite<FieldValue, FieldValue> = { sentAt: serverTimestamp() };
+		if (description) write.description = description;
+		if (batch.length > 0) write.candidates = arrayUnion(...batch);
+		try {
+			await setDoc(signalRef(this.db, this.callId, this.uid), write, { merge: true });
+		} catch (error) {
+			this.onError(error instanceof Error ? error : new Error(String(error)));
+		} finally {
+			this.#lastAckAt = Date.now();
+		}
+		if (this.#queue.length > 0 && !this.#closed) void this.flush(); // more than one write's worth
 	}
 
 	/** Flush within `delayMs`, or sooner if a flush is already due sooner. */

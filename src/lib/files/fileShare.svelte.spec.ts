@@ -288,6 +288,16 @@ describe('FileShare', () => {
 	});
 
 	describe('receiving', () => {
+		it('shows and saves a file whose name slipped past the rules under a safe name of its type', async () => {
+			share.start();
+			await settle();
+			fb.state.emit([
+				theirFile('t1', { name: 'invoice.pdf.exe', contentType: 'application/pdf' }),
+				theirFile('t2', { name: `a${RLO}txt.html`, contentType: 'text/plain' })
+			]);
+			expect(files(share).map((f) => f.name)).toEqual(['invoice.pdf.exe.pdf', 'atxt.html.txt']);
+		});
+
 		it("shows the stranger's file once ready, never while uploading, and never our own twice", async () => {
 			share.start();
 			await settle();

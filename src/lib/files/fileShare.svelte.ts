@@ -10,7 +10,7 @@
 import { withTimeout } from '../async';
 import type { FirebaseApp } from 'firebase/app';
 import type { Firestore } from 'firebase/firestore';
-import { checkFile, FILE_SERVER_PATIENCE_MS, type AllowedContentType, type SharedFileUpdateWrite } from '$shared/files';
+import { checkFile, FILE_SERVER_PATIENCE_MS, fileNameFor, type AllowedContentType, type SharedFileUpdateWrite } from '$shared/files';
 import { downloadFailure, FileServerSilentError, isCanceled, isUploadRateLimited, uploadErrorMessage } from './fileErrors';
 import type { FileAnnouncement, SharedFile } from './fileDocs';
 
@@ -351,7 +351,8 @@ export class FileShare {
 				kind: 'file',
 				id: file.id,
 				from: 'stranger',
-				name: file.name,
+				// Shown and saved under a name the rules would accept, even if a bad one slipped in.
+				name: fileNameFor(file.name, file.contentType),
 				size: file.size,
 				contentType: file.contentType,
 				status: 'ready',
@@ -392,19 +393,20 @@ export class FileShare {
 	}
 
 	/**
-	 * After a failed or canceled upload: no stored bytes (`path` is set once the upload
-	 * started), no entry left 'uploading'.
+	 * After a failed or canceled upload: no entry left 'uploading', and no stored bytes
+	 * (`path` is set once the upload started). In that order: storage.rules let the
+	 * uploader delete bytes only once their entry says canceled, so deleting cannot make
+	 * room for uploading the same announcement again.
 	 */
 	async #abandon(docs: FileDocs, id: string, path: string | null): Promise<void> {
-		const store = path ? await this.#loadStore().catch(() => null) : null;
-		await Promise.all([
-			path &&
-				store?.remove(path).catch((error: unknown) => console.warn('Could not delete an abandoned upload', error)),
-			withTimeout(docs.finish(id, 'canceled'), WRITE_TIMEOUT_MS).catch((error: unknown) =>
-				// Refused once the call has ended; the cleanup function deletes it then.
-				console.warn('Could not mark an abandoned upload canceled', error)
-			)
-		]);
+		const store = path ? this.#loadStore().catch(() => null) : null;
+		await withTimeout(docs.finish(id, 'canceled'), WRITE_TIMEOUT_MS).catch((error: unknown) =>
+			// Refused once the call has ended; the cleanup function deletes it then.
+			console.warn('Could not mark an abandoned upload canceled', error)
+		);
+		if (path) {
+			await (await store)?.remove(path).catch((error: unknown) => console.warn('Could not delete an abandoned upload', error));
+		}
 	}
 
 	#add(entry: FileEntry): FileEntry {

@@ -3,7 +3,15 @@
 // files as text and checks that their size limit, type list and name rule are the same.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_CONTENT_TYPES, FILE_LIMITS, FILE_NAME_PATTERN, sanitizeFileName } from '$shared/files';
+import {
+	ALLOWED_CONTENT_TYPES,
+	FILE_LIMITS,
+	STORED_NAME_PATTERN,
+	TYPE_EXTENSIONS,
+	fileNameFor,
+	isStoredFileName,
+	storedNameEndingFor
+} from '$shared/files';
 
 const rules = {
 	firestore: readFileSync(new URL('../../../firestore.rules', import.meta.url), 'utf8'),
@@ -47,25 +55,54 @@ describe.each(Object.entries(rules))('%s.rules agrees with shared/files.ts', (_n
 	});
 });
 
-describe('firestore.rules file names agree with sanitizeFileName', () => {
+describe('firestore.rules file names agree with fileNameFor', () => {
 	// Up to the `;` that ends its return statement (the pattern itself holds braces).
-	const isFileName = /function isFileName\(name\)\s*\{([\s\S]*?);\s*\n\s*\}/.exec(rules.firestore)?.[1] ?? '';
+	const isFileName = /function isFileName\(name, type\)\s*\{([\s\S]*?);\s*\n\s*\}/.exec(rules.firestore)?.[1] ?? '';
+	const literals = [...isFileName.matchAll(/matches\('((?:[^'\\]|\\.)*)'/g)].map((m) => unescapeRulesString(m[1] ?? ''));
 
 	it(`caps names at FILE_LIMITS.nameMaxChars (${FILE_LIMITS.nameMaxChars})`, () => {
 		expect(annotatedNumbers(isFileName, 'FILE_LIMITS.nameMaxChars')).toEqual([FILE_LIMITS.nameMaxChars]);
 	});
 
-	it('matches names with FILE_NAME_PATTERN', () => {
-		const literal = /name\.matches\('((?:[^'\\]|\\.)*)'\)/.exec(isFileName)?.[1];
-		expect(literal).toBeDefined();
-		expect(unescapeRulesString(literal ?? '')).toBe(FILE_NAME_PATTERN.source);
+	it('matches names with STORED_NAME_PATTERN', () => {
+		expect(literals[0]).toBe(STORED_NAME_PATTERN.source);
 	});
 
-	it('the rules pattern accepts what sanitizeFileName makes of hostile names', () => {
-		const rulesPattern = new RegExp(FILE_NAME_PATTERN.source, 'u');
-		for (const raw of ['../../x.png', 'C:\\a\\b.pdf', 'a\u202Eb.txt', 'x\u0007y', 'a:b|c', '']) {
-			expect(rulesPattern.test(sanitizeFileName(raw)), raw).toBe(true);
-			expect(rulesPattern.test(raw), raw).toBe(false);
+	it('ends names with an extension of the declared type, as storedNameEndingFor says', () => {
+		const table = /function fileExtensionsOf\(type\)\s*\{\s*return \{([^}]*)\}\[type\]/.exec(rules.firestore)?.[1] ?? '';
+		const entries = [...table.matchAll(/'([^']+)':\s*'([^']+)'/g)].map((m) => [m[1], m[2]]);
+		expect(Object.fromEntries(entries)).toEqual(
+			Object.fromEntries(ALLOWED_CONTENT_TYPES.map((type) => [type, TYPE_EXTENSIONS[type].join('|')]))
+		);
+		// The rules build the ending as '<head>' + alternation + ')$'.
+		const head = literals[1] ?? '';
+		for (const type of ALLOWED_CONTENT_TYPES) {
+			expect(`${head}${TYPE_EXTENSIONS[type].join('|')})$`).toBe(storedNameEndingFor(type).source);
+		}
+	});
+
+	it('accepts what fileNameFor makes of hostile names, and none of the hostile names themselves', () => {
+		const hostile: [string, (typeof ALLOWED_CONTENT_TYPES)[number]][] = [
+			['../../x.png', 'image/png'],
+			['C:\\a\\b.pdf', 'application/pdf'],
+			['a\u202Eb.txt', 'text/plain'],
+			['x\u0007y.txt', 'text/plain'],
+			['a:b|c.txt', 'text/plain'],
+			['', 'text/plain'],
+			['..', 'image/png'],
+			['invoice.pdf.exe', 'application/pdf'],
+			[`photo.jpg${' '.repeat(85)}.exe`, 'image/jpeg'],
+			['open-me.html', 'text/plain'],
+			['.hidden.png', 'image/png'],
+			['two  spaces.png', 'image/png'],
+			['nbsp\u00A0name.png', 'image/png'],
+			['dot .png', 'image/png'],
+			['song.mp3', 'audio/ogg']
+		];
+		for (const [raw, type] of hostile) {
+			const stored = fileNameFor(raw, type);
+			expect(isStoredFileName(stored, type), `${JSON.stringify(raw)} → ${JSON.stringify(stored)}`).toBe(true);
+			expect(isStoredFileName(raw, type), JSON.stringify(raw)).toBe(false);
 		}
 	});
 });

@@ -13,6 +13,7 @@ import {
 	type User
 } from 'firebase/auth';
 import { connectFirestoreEmulator, getFirestore, type Firestore } from 'firebase/firestore';
+import { startAppCheck } from './appCheck';
 
 export const DEMO_PROJECT_ID = 'demo-tangent';
 
@@ -64,6 +65,8 @@ export function firebaseClient(): Promise<FirebaseClient> {
 				}
 			: await hostedConfig();
 		const app = initializeApp(options);
+		// Deployed only: App Check first, so Firestore's and Functions' first requests carry a token.
+		if (!emulated) await startAppCheck(app);
 		// getAuth() would also bundle the popup and redirect sign-in flows, which an anonymous
 		// user never needs; this keeps its persistence, in the same order of preference.
 		const auth = initializeAuth(app, {

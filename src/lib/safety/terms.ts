@@ -2,7 +2,8 @@
 // localStorage under a versioned key, so changed terms ask again (bump TERMS_VERSION).
 // No imports with runtime code: the browser tests import the key from here.
 
-export const TERMS_VERSION = 1;
+/** 2: the device token and network hash that let bans and blocks outlive one anonymous id. */
+export const TERMS_VERSION = 2;
 export const TERMS_KEY = `tangent.terms.v${TERMS_VERSION}`;
 
 export interface TermsAcceptance {
