@@ -48,6 +48,11 @@ final class StorageRequest
     return request;
   }
 
+  /** The stored object, or a null value when there is none. */
+  ExpressionValue resourceValue() {
+    return resource;
+  }
+
   @Override
   public ListenableFuture<ExpressionValue> resource() {
     return Futures.immediateFuture(resource);

@@ -219,6 +219,11 @@ public final class StorageRulesRuntime {
             expressionValue(variables.get("resource")),
             reads);
     String method = context.get("method").getAsString();
+    // firebase-tools sends every upload as "create", with `resource` set when an object is
+    // already there; writing over an existing object is an update in the rules language.
+    if (method.equals("create") && !ExpressionValues.NULL.equals(request.resourceValue())) {
+      method = "update";
+    }
     RuleContext ruleContext =
         switch (method) {
           case "get" -> FirebaseStorageGetContextConverter.convert(request);
