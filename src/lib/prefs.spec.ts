@@ -20,7 +20,7 @@ describe('prefs', () => {
 
 	it('round-trips what the start page saves', () => {
 		const storage = memoryStorage();
-		const prefs = { mode: 'video' as const, interests: ['music', 'board games'], language: 'de', hideIp: true };
+		const prefs = { mode: 'video' as const, interests: ['music', 'board games'], language: 'de', hideIp: true, safeVideo: false };
 		savePrefs(prefs, storage);
 		expect(loadPrefs(storage)).toEqual(prefs);
 	});
@@ -31,13 +31,19 @@ describe('prefs', () => {
 	});
 
 	it('falls back field by field when a value is wrong', () => {
-		const stored = JSON.stringify({ mode: 'hologram', interests: 'music', language: 'klingon', hideIp: 'yes' });
+		const stored = JSON.stringify({ mode: 'hologram', interests: 'music', language: 'klingon', hideIp: 'yes', safeVideo: 0 });
 		expect(parsePrefs(stored)).toEqual(DEFAULT_PREFS);
 		expect(parsePrefs(JSON.stringify({ mode: 'audio', language: 'EN' }))).toEqual({
 			...DEFAULT_PREFS,
 			mode: 'audio',
 			language: 'en'
 		});
+	});
+
+	it('keeps Safe video on unless it was turned off (older saved settings lack it)', () => {
+		expect(DEFAULT_PREFS.safeVideo).toBe(true);
+		expect(parsePrefs(JSON.stringify({ mode: 'video', hideIp: true })).safeVideo).toBe(true);
+		expect(parsePrefs(JSON.stringify({ safeVideo: false })).safeVideo).toBe(false);
 	});
 
 	it('accepts only languages the start page offers', () => {

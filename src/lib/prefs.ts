@@ -1,5 +1,5 @@
-// What the start page remembers per browser: the chat mode, interests, language and the
-// "Hide my IP" choice. Stored as JSON in localStorage; whatever is read back is checked,
+// What the start page remembers per browser: the chat mode, interests, language, the
+// "Hide my IP" and "Safe video" choices. Stored as JSON in localStorage; whatever is read back is checked,
 // so a hand-edited or outdated entry falls back field by field to the defaults.
 import { CHAT_MODES, normalizeInterests, normalizeLanguage, type ChatMode } from '$shared/model';
 
@@ -10,13 +10,16 @@ export interface Prefs {
 	language: string | null;
 	/** Relay the call through TURN so the stranger never sees our IP address. */
 	hideIp: boolean;
+	/** Blur the stranger's video until a classifier on this device finds it safe. On unless turned off. */
+	safeVideo: boolean;
 }
 
 export const DEFAULT_PREFS: Readonly<Prefs> = Object.freeze({
 	mode: 'text',
 	interests: [],
 	language: null,
-	hideIp: false
+	hideIp: false,
+	safeVideo: true
 });
 
 /** The languages the start page offers, by ISO 639-1 code, named in their own language. */
@@ -65,14 +68,15 @@ export function parsePrefs(json: string | null): Prefs {
 		data = null;
 	}
 	if (!isRecord(data)) return { ...DEFAULT_PREFS, interests: [] };
-	const { mode, interests, language, hideIp } = data;
+	const { mode, interests, language, hideIp, safeVideo } = data;
 	return {
 		mode: CHAT_MODES.find((m) => m === mode) ?? DEFAULT_PREFS.mode,
 		interests: Array.isArray(interests)
 			? normalizeInterests(interests.filter((i): i is string => typeof i === 'string'))
 			: [],
 		language: supportedLanguage(language),
-		hideIp: typeof hideIp === 'boolean' ? hideIp : DEFAULT_PREFS.hideIp
+		hideIp: typeof hideIp === 'boolean' ? hideIp : DEFAULT_PREFS.hideIp,
+		safeVideo: typeof safeVideo === 'boolean' ? safeVideo : DEFAULT_PREFS.safeVideo
 	};
 }
 
