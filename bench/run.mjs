@@ -3,6 +3,7 @@
 // this: it starts the emulator suite itself (see lib/emulators.mjs for why), then
 //   5. front-end weight            (weight.mjs)
 //   2/3/4b. call setup in Chromium  (browser/callSetup.mjs: Tangent text, codelab, video)
+//   6. Safe video's cost            (browser/safeVideo.mjs: on vs off, fake camera from a Y4M clip)
 //   1/4a. matchmaking at N users   (load/matchmaking.mjs: Tangent, single-document queue)
 // and writes bench-results/report.md, report.json and latency.svg. Prints the targets
 // with PASS/FAIL and exits 0 whether or not they are met (the report says which).
@@ -12,7 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, runCodelab, runTangentText, runTangentVideo, serveCodelabHarness } from './browser/callSetup.mjs';
+import { CHROMIUM_ARGS, launchChromium, runCodelab, runTangentText, runTangentVideo, serveCodelabHarness } from './browser/callSetup.mjs';
+import { runSafeVideo } from './browser/safeVideo.mjs';
 import { APP_RULES, loadRules, now, ROOT, rulesWithBaselines, startEmulatorsWhenFree, stopEmulators } from './lib/emulators.mjs';
 import { evaluate, markdown, summaryTable, svgPanels } from './lib/report.mjs';
 import { latencySvg } from './lib/svg.mjs';
@@ -31,7 +33,7 @@ const config = {
 	spreadMs: 3_000,
 	waitMs: { tangent: QUICK ? 60_000 : 120_000, 'single-doc': QUICK ? 60_000 : 120_000, parallel: 60_000 },
 	usersPerWorker: 500,
-	iterations: QUICK ? { text: 3, video: 2 } : { text: 10, video: 5 },
+	iterations: QUICK ? { text: 3, video: 2, safeVideo: 2 } : { text: 10, video: 5, safeVideo: 3 },
 	warmup: 1
 };
 
@@ -156,6 +158,10 @@ async function main() {
 		});
 		await env.browser?.close().catch(() => {});
 		env.browser = null;
+
+		await phase('Safe video in Chromium (on vs off)', async () => {
+			results.safeVideo = await runSafeVideo({ launchArgs: CHROMIUM_ARGS, iterations: config.iterations.safeVideo, log });
+		}, { browser: false });
 
 		for (const n of config.ns) {
 			await phase(`matchmaking, N = ${n}`, async () => {
