@@ -21,13 +21,19 @@ export class SafeVideo {
 		this.#source = source;
 	}
 
-	/** Starts judging a stranger's video (blurred until it looks safe); returns the stop function. */
+	/**
+	 * Starts judging a stranger's video (blurred until it looks safe); returns the stop
+	 * function, which blurs again, so the next stranger's first frame is never shown clear.
+	 */
 	watch(video: HTMLVideoElement): () => void {
 		this.#watching?.abort();
 		const watching = (this.#watching = new AbortController());
 		this.state = INITIAL_SAFE_VIDEO;
 		void this.#sample(video, watching.signal);
-		return () => watching.abort();
+		return () => {
+			watching.abort();
+			this.state = INITIAL_SAFE_VIDEO;
+		};
 	}
 
 	show(): void {
