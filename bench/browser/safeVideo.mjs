@@ -19,7 +19,7 @@ const CONNECTED = 'Connected — say hi!';
 const BUILD = join(ROOT, 'build');
 
 /** The app's Y4M test pattern (src/lib/media/safeVideo/fixtures/testPattern.ts), compiled on the fly. */
-async function writeClip() {
+export async function writeClip() {
 	const { build } = await import('esbuild');
 	const out = await build({
 		entryPoints: [join(ROOT, 'src/lib/media/safeVideo/fixtures/testPattern.ts')],
