@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	// Safe video's classifier worker loads its model in chunks (dynamic imports): ES module workers.
+	worker: { format: 'es' },
 	resolve: {
 		alias: {
 			// Firestore's pipeline regex engine, which the app never uses: see the module.

@@ -3,6 +3,7 @@
 // this: it starts the emulator suite itself (see lib/emulators.mjs for why), then
 //   5. front-end weight            (weight.mjs)
 //   2/3/4b. call setup in Chromium  (browser/callSetup.mjs: Tangent text, codelab, video)
+//   6. Safe video's cost            (browser/safeVideo.mjs: on vs off, fake camera from a Y4M clip)
 //   1/4a. matchmaking at N users   (load/matchmaking.mjs: Tangent, single-document queue)
 //   6. Storage rules runtime        (storageRules.mjs: start time, verify latency)
 //   7. matching under a crowd       (crowd/crowd.mjs: lockout, heartbeats, cost per pair,
@@ -15,7 +16,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, runCodelab, runTangentText, runTangentVideo, serveCodelabHarness } from './browser/callSetup.mjs';
+import { CHROMIUM_ARGS, launchChromium, runCodelab, runTangentText, runTangentVideo, serveCodelabHarness } from './browser/callSetup.mjs';
+import { runSafeVideo } from './browser/safeVideo.mjs';
 import { APP_RULES, loadRules, now, ROOT, rulesWithBaselines, startEmulatorsWhenFree, stopEmulators } from './lib/emulators.mjs';
 import { evaluate, markdown, summaryTable, svgPanels } from './lib/report.mjs';
 import { latencySvg } from './lib/svg.mjs';
@@ -36,7 +38,7 @@ const config = {
 	spreadMs: 3_000,
 	waitMs: { tangent: QUICK ? 60_000 : 120_000, 'single-doc': QUICK ? 60_000 : 120_000, parallel: 60_000 },
 	usersPerWorker: 500,
-	iterations: QUICK ? { text: 3, video: 2 } : { text: 10, video: 5 },
+	iterations: QUICK ? { text: 3, video: 2, safeVideo: 2 } : { text: 10, video: 5, safeVideo: 3 },
 	warmup: 1
 };
 
@@ -168,6 +170,10 @@ async function main() {
 		});
 		await env.browser?.close().catch(() => {});
 		env.browser = null;
+
+		await phase('Safe video in Chromium (on vs off)', async () => {
+			results.safeVideo = await runSafeVideo({ launchArgs: CHROMIUM_ARGS, iterations: config.iterations.safeVideo, log });
+		}, { browser: false });
 
 		await phase('matching under a crowd (issue #12)', async () => {
 			results.crowd = await runCrowdBench({ quick: QUICK, out: OUT, log: (l) => log(l) });

@@ -20,19 +20,18 @@ export const STATUS = {
 const SETTLE_MS = 1_500;
 const HOOKS = join(ROOT, 'bench', 'browser', 'pageHooks.js');
 
+export const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--disable-background-networking',
+	'--use-fake-ui-for-media-stream',
+	'--use-fake-device-for-media-stream',
+	'--autoplay-policy=no-user-gesture-required'
+];
+
 export function launchChromium() {
-	return chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--disable-background-networking',
-			'--use-fake-ui-for-media-stream',
-			'--use-fake-device-for-media-stream',
-			'--autoplay-policy=no-user-gesture-required'
-		]
-	});
+	return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
 const ACCEPT_TERMS = () => {

@@ -106,6 +106,33 @@ export function evaluate(r) {
 				: ''
 		);
 	}
+	const sv = r.safeVideo;
+	if (sv?.on?.length) {
+		const first = sv.on.map((x) => x.firstScores);
+		add('safe-video-first', 'Safe video: first remote frame → first classification, p50 ≤ 500 ms', `${ms(median(first))} (range ${ms(Math.min(...first))}–${ms(Math.max(...first))}, n = ${first.length})`, median(first) <= 500);
+		const inference = sv.on.flatMap((x) => x.inference);
+		const fps = sv.on.map((x) => x.framesPerSecond);
+		add(
+			'safe-video-rate',
+			'Safe video: classification cost per frame and frames sampled per second (reported)',
+			`${ms(median(inference))} p50, ${ms(quantile(inference, 0.95))} p95 per frame in the worker; ${num(median(fps))} frames/s`,
+			inference.length > 0 && median(fps) > 0,
+			'PASS = it classifies during the call; the per-frame figure is the model in the worker, off the main thread'
+		);
+		const onBlock = median(sv.on.map((x) => x.blockingMsPerSecond));
+		const offBlock = median(sv.off.map((x) => x.blockingMsPerSecond));
+		if (onBlock !== null && offBlock !== null) {
+			add(
+				'safe-video-blocking',
+				'Safe video: extra main-thread blocking during a call ≤ 50 ms per second',
+				`${num(onBlock - offBlock, 0)} ms/s (long tasks ${num(onBlock, 0)} ms/s with Safe video, ${num(offBlock, 0)} ms/s without)`,
+				onBlock - offBlock <= 50
+			);
+		}
+		if (sv.model?.files?.length) {
+			add('safe-video-bytes', 'Safe video: bytes of the lazily loaded classifier (reported)', `${kb(sv.model.gzip)} gz (${kb(sv.model.bytes)} raw)`, true, sv.model.files.map((f) => `${f.file} ${kb(f.gzip)} gz`).join(', '));
+		}
+	}
 	return t;
 }
 
@@ -401,6 +428,32 @@ export function markdown(r, targets) {
 	}
 
 	// method
+	if (r.safeVideo) {
+		const sv = r.safeVideo;
+		out.push('## 6. Safe video', '');
+		out.push(
+			`Video calls between two contexts whose fake camera plays the generated colour-bar clip (\`--use-file-for-fake-video-capture\`), ${sv.on.length} with Safe video on and ${sv.off.length} with it off, alternating; ` +
+				`measured on one viewer over a ${6} s window once the first classification is in (or the first frame, when off). Chromium ${sv.chromium ?? '?'}.`,
+			''
+		);
+		const rows = [...sv.on.map((x) => ['on', x]), ...sv.off.map((x) => ['off', x])].map(([mode, x]) => [
+			mode,
+			x.firstScores === null ? '–' : ms(x.firstScores),
+			x.inference.length ? ms(median(x.inference)) : '–',
+			x.samples.length ? ms(median(x.samples)) : '–',
+			num(x.framesPerSecond),
+			x.blockingMsPerSecond === null ? '–' : num(x.blockingMsPerSecond, 0),
+			x.status ?? '–'
+		]);
+		out.push(table(['Safe video', 'first frame → first scores', 'inference p50 (worker)', 'round trip p50 (page)', 'frames/s', 'long tasks ms/s', 'status'], rows));
+		out.push('');
+		if (sv.model?.files?.length) {
+			out.push(`Fetched by the classifier worker: ${sv.model.files.map((f) => `${f.file} ${kb(f.bytes)} (${kb(f.gzip)} gz)`).join(', ')}; total ${kb(sv.model.gzip)} gz.`, '');
+		}
+		if (sv.failures.length) out.push(`Failed runs: ${sv.failures.join('; ')}.`, '');
+		if (sv.pageErrors.length) out.push(`Page errors: ${sv.pageErrors.slice(0, 5).join('; ')}.`, '');
+	}
+
 	out.push('## How each figure is measured', '');
 	out.push(...METHOD.map((l) => `- ${l}`), '');
 	const notes = explain(r, targets);
@@ -420,6 +473,7 @@ const METHOD = [
 	'**Firestore writes and reads per call setup**: in the browsers, the same hook reads the SDK\'s WebChannel traffic to the emulator (fetch and XHR): one write per `Write` in a Write-stream message, one read per document the server delivers on a Listen stream (`documentChange`). In the functions, the preload wraps the Admin SDK\'s RPC funnels: one write per `Write` in a commit, one read per document a query or get returns (a get of a missing document counts one), at least one per query. Window: first Start press → both connected + 1.5 s (trailing candidate batches), excluding the start page\'s online counter. Uncertainty: listens whose result is empty (a partner\'s signal document that does not exist yet) are not counted, though Firestore may bill one read for each ("listens started" shows how many there were); writes the SDK resends after a stream error would be counted twice (none expected on loopback); the security rules\' own document lookups are estimated, not measured (section 3).',
 	'**Codelab baseline** (`bench/baselines/codelabSignaling.client.mjs`): bundled with esbuild and served on 127.0.0.1 to the same Chromium; offer and answer on `rooms/{id}`, one `addDoc` per ICE candidate into `callerCandidates`/`calleeCandidates`, remote candidates added as their documents arrive, no cleanup. Both pages are told the room at the same moment (Tangent\'s "matched"), use the same negotiated data channel and the ICE servers from the app\'s `iceServers` callable. Rules for its collections (and the queue\'s) are added to the emulator for the run only; Tangent\'s own rules are unchanged. Tangent and codelab iterations alternate. The codelab has no timeout and never re-reads: when a listener misses the offer or the answer (the emulator can drop a write that races a listener\'s start, about 1 in 200 here: `node bench/diagnostics/listenRace.mjs`), it waits forever, so the bench gives up after 20 s, counts a failed setup and lists how far each side got. Tangent re-reads from the server when that would strand a user.',
 	'**Storage rules runtime** (`bench/storageRules.mjs`, also runnable alone): the runtime the Storage emulator would use (`storageEmulatorSetup()` in `scripts/emulators.mjs`), spawned as firebase-tools spawns it and spoken to over its JSON-lines protocol directly, so firebase-tools\' own 15 ms pause after each request it writes is not included. Start = spawn → ready line, and → Tangent\'s storage.rules compiled (what the Storage emulator waits for). Verify = request written → answer read, with the call (and file) documents the rules read answered at once by the bench as firebase-tools would.',
+	'**Safe video** (`bench/browser/safeVideo.mjs`): the app\'s own performance measures on the viewer\'s page: `safe-video:first-scores` from the first presented remote frame (`requestVideoFrameCallback`) to the first scores applied (it includes waiting for the model if it was not loaded yet; the worker starts loading it while the page is still searching), `safe-video:inference` the model\'s time per frame inside the worker, `safe-video:sample` the page\'s round trip (frame copy, transfer, inference, answer). Main-thread blocking is the total duration of long tasks (Long Tasks API, > 50 ms each) per second over the window, with Safe video on minus off. Bytes: the worker files the page fetched, sized from `build/` (gzip level 6).',
 	'**Front-end weight** (`bench/weight.mjs`): files fetched by Chromium (Resource Timing) for the start page and through a connected text chat; gzip sizes from `build/` with node:zlib (level 6); KB = 1024 bytes. "Start page" = the HTML\'s modulepreloads and stylesheet, the route nodes fetched for `/` and their static imports (Vite manifest). The last column flags chunks holding video/audio UI or file-sharing code (by marker strings), which a text chat should not need.'
 ];
 

@@ -20,7 +20,7 @@ describe('prefs', () => {
 
 	it('round-trips what the start page saves', () => {
 		const storage = memoryStorage();
-		const prefs = { mode: 'video' as const, interests: ['music', 'board games'], language: 'de', hideIp: true, name: 'Alex' };
+		const prefs = { mode: 'video' as const, interests: ['music', 'board games'], language: 'de', hideIp: true, name: 'Alex', safeVideo: false };
 		savePrefs(prefs, storage);
 		expect(loadPrefs(storage)).toEqual(prefs);
 	});
@@ -31,7 +31,7 @@ describe('prefs', () => {
 	});
 
 	it('falls back field by field when a value is wrong', () => {
-		const stored = JSON.stringify({ mode: 'hologram', interests: 'music', language: 'klingon', hideIp: 'yes' });
+		const stored = JSON.stringify({ mode: 'hologram', interests: 'music', language: 'klingon', hideIp: 'yes', safeVideo: 0 });
 		expect(parsePrefs(stored)).toEqual(DEFAULT_PREFS);
 		expect(parsePrefs(JSON.stringify({ mode: 'audio', language: 'EN' }))).toEqual({
 			...DEFAULT_PREFS,
@@ -45,6 +45,12 @@ describe('prefs', () => {
 		expect(parsePrefs(JSON.stringify({ name: '\u202Enimda' })).name).toBe('nimda');
 		expect(parsePrefs(JSON.stringify({ name: 'x'.repeat(21) })).name).toBe('');
 		expect(parsePrefs(JSON.stringify({ name: 7 })).name).toBe('');
+	});
+
+	it('keeps Safe video on unless it was turned off (older saved settings lack it)', () => {
+		expect(DEFAULT_PREFS.safeVideo).toBe(true);
+		expect(parsePrefs(JSON.stringify({ mode: 'video', hideIp: true })).safeVideo).toBe(true);
+		expect(parsePrefs(JSON.stringify({ safeVideo: false })).safeVideo).toBe(false);
 	});
 
 	it('accepts only languages the start page offers', () => {

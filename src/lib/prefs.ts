@@ -1,5 +1,5 @@
 // What the start page remembers per browser: the chat mode, interests, language, the
-// "Hide my IP" choice and the name shown to strangers. Stored as JSON in localStorage; whatever is read back is checked,
+// "Hide my IP" and "Safe video" choices and the name shown to strangers. Stored as JSON in localStorage; whatever is read back is checked,
 // so a hand-edited or outdated entry falls back field by field to the defaults.
 import { cleanDisplayName } from '$shared/displayName';
 import { CHAT_MODES, normalizeInterests, normalizeLanguage, type ChatMode } from '$shared/model';
@@ -13,6 +13,8 @@ export interface Prefs {
 	hideIp: boolean;
 	/** Shown to the stranger instead of "Stranger" (sent over the data channel only); '' for none. */
 	name: string;
+	/** Blur the stranger's video until a classifier on this device finds it safe. On unless turned off. */
+	safeVideo: boolean;
 }
 
 export const DEFAULT_PREFS: Readonly<Prefs> = Object.freeze({
@@ -20,7 +22,8 @@ export const DEFAULT_PREFS: Readonly<Prefs> = Object.freeze({
 	interests: [],
 	language: null,
 	hideIp: false,
-	name: ''
+	name: '',
+	safeVideo: true
 });
 
 /** The languages the start page offers, by ISO 639-1 code, named in their own language. */
@@ -69,7 +72,7 @@ export function parsePrefs(json: string | null): Prefs {
 		data = null;
 	}
 	if (!isRecord(data)) return { ...DEFAULT_PREFS, interests: [] };
-	const { mode, interests, language, hideIp, name } = data;
+	const { mode, interests, language, hideIp, name, safeVideo } = data;
 	return {
 		mode: CHAT_MODES.find((m) => m === mode) ?? DEFAULT_PREFS.mode,
 		interests: Array.isArray(interests)
@@ -77,7 +80,8 @@ export function parsePrefs(json: string | null): Prefs {
 			: [],
 		language: supportedLanguage(language),
 		hideIp: typeof hideIp === 'boolean' ? hideIp : DEFAULT_PREFS.hideIp,
-		name: cleanDisplayName(name) ?? ''
+		name: cleanDisplayName(name) ?? '',
+		safeVideo: typeof safeVideo === 'boolean' ? safeVideo : DEFAULT_PREFS.safeVideo
 	};
 }
 

@@ -1,0 +1,164 @@
+// Safe video's cost (issue #16): video calls between two Chromium contexts whose fake camera
+// plays the generated colour-bar clip, with Safe video on and, as the baseline, off. Read off
+// the viewer's page: the app's own performance measures (safe-video:first-scores = first
+// remote frame → first classification, safe-video:inference = the model's time per frame in
+// the worker, safe-video:sample = the page's round trip per frame), a long-task observer for
+// main-thread blocking over a window of the call, and which worker files were fetched (the
+// lazily loaded classifier: runtime, model weights, WebAssembly).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { APP_URL, clearFirestore, ROOT, sleep } from '../lib/emulators.mjs';
+import { quantile } from '../lib/stats.mjs';
+
+/** The steady-state window over which sampling rate and main-thread blocking are measured. */
+const WINDOW_MS = 6_000;
+const CONNECTED = 'Connected — say hi!';
+const BUILD = join(ROOT, 'build');
+
+/** The app's Y4M test pattern (src/lib/media/safeVideo/fixtures/testPattern.ts), compiled on the fly. */
+export async function writeClip() {
+	const { build } = await import('esbuild');
+	const out = await build({
+		entryPoints: [join(ROOT, 'src/lib/media/safeVideo/fixtures/testPattern.ts')],
+		bundle: true,
+		format: 'esm',
+		platform: 'node',
+		write: false,
+		logLevel: 'warning'
+	});
+	const url = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`;
+	const { colourBarsY4m } = await import(url);
+	const file = join(mkdtempSync(join(tmpdir(), 'tangent-bench-y4m-')), 'bars.y4m');
+	writeFileSync(file, colourBarsY4m(320, 240, 20));
+	return file;
+}
+
+/** Records long tasks from the page's start, in page time (performance.now()). */
+const OBSERVE_LONG_TASKS = () => {
+	const tasks = (window.__longTasks = []);
+	try {
+		new PerformanceObserver((list) => {
+			for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
+		}).observe({ type: 'longtask', buffered: true });
+	} catch {
+		// no Long Tasks API: the figure is reported as missing
+	}
+};
+
+async function visitor(browser, safeVideo) {
+	const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+	await context.addInitScript(
+		([terms, prefs]) => {
+			try {
+				localStorage.setItem('tangent.terms.v1', terms);
+				localStorage.setItem('tangent.prefs.v1', prefs);
+			} catch {
+				// opaque origins have no storage
+			}
+		},
+		[JSON.stringify({ acceptedAtMs: Date.now() }), JSON.stringify({ mode: 'video', safeVideo })]
+	);
+	await context.addInitScript(OBSERVE_LONG_TASKS);
+	const page = await context.newPage();
+	const errors = [];
+	const workerFiles = new Set();
+	page.on('pageerror', (e) => errors.push(String(e)));
+	context.on('request', (request) => {
+		const path = new URL(request.url()).pathname;
+		if (path.includes('/workers/')) workerFiles.add(path);
+	});
+	return { context, page, errors, workerFiles };
+}
+
+const measures = (page, name) =>
+	page.evaluate((n) => performance.getEntriesByName(n).map((e) => ({ start: e.startTime, duration: e.duration })), name);
+
+/** One call; what viewer A measured. */
+async function oneCall(browser, safeVideo) {
+	const people = [await visitor(browser, safeVideo), await visitor(browser, safeVideo)];
+	const [a] = people;
+	try {
+		await clearFirestore();
+		await Promise.all(people.map((p) => p.page.goto(`${APP_URL}/chat?mode=video`)));
+		await Promise.all(people.map((p) => p.page.getByTestId('status').filter({ hasText: CONNECTED }).waitFor({ timeout: 30_000 })));
+		let firstScores = null;
+		if (safeVideo) {
+			await a.page.waitForFunction(() => performance.getEntriesByName('safe-video:first-scores').length > 0, null, { timeout: 30_000, polling: 50 });
+			firstScores = (await measures(a.page, 'safe-video:first-scores'))[0].duration;
+		} else {
+			await a.page.waitForFunction(() => {
+				const v = document.querySelector('[data-testid="remote-video"]');
+				return v instanceof HTMLVideoElement && v.videoWidth > 0;
+			}, null, { timeout: 30_000, polling: 50 });
+		}
+		const from = await a.page.evaluate(() => performance.now());
+		await sleep(WINDOW_MS);
+		const to = await a.page.evaluate(() => performance.now());
+		const within = (e) => e.start >= from && e.start < to;
+		const longTasks = (await a.page.evaluate(() => window.__longTasks ?? null))?.filter(within) ?? null;
+		const inference = (await measures(a.page, 'safe-video:inference')).filter(within).map((e) => e.duration);
+		const samples = (await measures(a.page, 'safe-video:sample')).filter(within).map((e) => e.duration);
+		const seconds = (to - from) / 1000;
+		const status = safeVideo ? await a.page.getByTestId('safe-video').getAttribute('data-status') : null;
+		return {
+			firstScores,
+			inference,
+			samples,
+			framesPerSecond: samples.length / seconds,
+			blockingMsPerSecond: longTasks ? longTasks.reduce((sum, t) => sum + t.duration, 0) / seconds : null,
+			status,
+			workerFiles: [...a.workerFiles],
+			errors: people.flatMap((p) => p.errors)
+		};
+	} finally {
+		await Promise.all(people.map((p) => p.context.close().catch(() => {})));
+	}
+}
+
+/** Raw and gzipped bytes of the worker files a page fetched, from build/. */
+function workerBytes(paths) {
+	const files = [...new Set(paths)].sort().map((path) => {
+		const body = readFileSync(join(BUILD, path));
+		return { file: path.split('/').pop(), bytes: body.length, gzip: gzipSync(body).length };
+	});
+	return { files, bytes: files.reduce((s, f) => s + f.bytes, 0), gzip: files.reduce((s, f) => s + f.gzip, 0) };
+}
+
+export async function runSafeVideo({ launchArgs, iterations, log }) {
+	const clip = await writeClip();
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: [...launchArgs, `--use-file-for-fake-video-capture=${clip}`]
+	});
+	const result = { on: [], off: [], failures: [], pageErrors: [], chromium: browser.version() };
+	try {
+		for (let i = 0; i < iterations; i++) {
+			// Alternating, so a slow spell of the shared machine hits both alike.
+			for (const safeVideo of [true, false]) {
+				try {
+					const run = await oneCall(browser, safeVideo);
+					result[safeVideo ? 'on' : 'off'].push(run);
+					result.pageErrors.push(...run.errors);
+					log?.(
+						`  safe video ${safeVideo ? 'on ' : 'off'} #${i + 1}: ` +
+							(safeVideo
+								? `first frame → first classification ${Math.round(run.firstScores)} ms, ${run.framesPerSecond.toFixed(1)} frames/s, ` +
+									`inference p50 ${Math.round(quantile(run.inference, 0.5))} ms, status ${run.status}, `
+								: '') +
+							`long tasks ${run.blockingMsPerSecond === null ? '–' : Math.round(run.blockingMsPerSecond)} ms/s`
+					);
+				} catch (error) {
+					result.failures.push(`${safeVideo ? 'on' : 'off'} #${i + 1}: ${String(error).split('\n')[0]}`);
+					log?.(`  safe video ${safeVideo ? 'on' : 'off'} #${i + 1}: FAILED ${String(error).split('\n')[0]}`);
+				}
+			}
+		}
+	} finally {
+		await browser.close().catch(() => {});
+	}
+	result.model = workerBytes(result.on.flatMap((r) => r.workerFiles));
+	return result;
+}

@@ -1,0 +1,79 @@
+// The classifier, off the main thread: loads TensorFlow.js and the model once, then scores
+// the frames the page sends. Frames and scores stay in this browser: the worker only answers
+// the page that created it.
+/// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { loadNsfwModel, MODEL_INPUT_SIZE, scoreFrame } from './nsfwModel';
+import type { FromClassifier, ToClassifier } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const post = (message: FromClassifier) => self.postMessage(message);
+
+// WebAssembly first: MobileNetV2 takes a few hundred milliseconds per frame with it on a
+// slow CPU and needs no GPU; then WebGL (an OffscreenCanvas in the worker); pure JS last,
+// ten times slower, but it still protects.
+const BACKENDS = ['wasm', 'webgl', 'cpu'] as const;
+
+async function pickBackend(): Promise<string> {
+	setWasmPaths({
+		'tfjs-backend-wasm.wasm': wasmUrl,
+		'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+		'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl
+	});
+	for (const name of BACKENDS) {
+		try {
+			if (await tf.setBackend(name)) return name;
+		} catch (error) {
+			console.warn(`Safe video: the ${name} backend is not available here`, error);
+		}
+	}
+	throw new Error('no TensorFlow.js backend works in this browser');
+}
+
+const canvas = new OffscreenCanvas(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE);
+const context = canvas.getContext('2d', { willReadFrequently: true });
+
+const started = performance.now();
+const model = pickBackend().then(async (backend) => {
+	const loaded = await loadNsfwModel();
+	post({ type: 'ready', backend, loadMs: performance.now() - started });
+	return loaded;
+});
+model.catch((error: unknown) => post({ type: 'failed', message: String(error) }));
+
+/** The page sends one frame at a time and waits for its scores; this queue only bridges the model's loading. */
+const waiting: { id: number; frame: ImageBitmap }[] = [];
+let busy = false;
+
+async function drain(): Promise<void> {
+	if (busy) return;
+	busy = true;
+	try {
+		const nsfw = await model;
+		for (let next = waiting.shift(); next; next = waiting.shift()) {
+			const { id, frame } = next;
+			const t = performance.now();
+			if (!context) throw new Error('OffscreenCanvas 2D is not available in this worker');
+			context.drawImage(frame, 0, 0, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE);
+			frame.close();
+			const scores = await scoreFrame(nsfw, context.getImageData(0, 0, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE));
+			post({ type: 'scores', id, scores, ms: performance.now() - t });
+		}
+	} catch (error) {
+		post({ type: 'failed', message: String(error) });
+	} finally {
+		busy = false;
+	}
+}
+
+self.onmessage = (event: MessageEvent<ToClassifier>) => {
+	const message = event.data;
+	if (message.type !== 'frame') return;
+	waiting.push({ id: message.id, frame: message.frame });
+	void drain();
+};

@@ -1,0 +1,11 @@
+// Messages between the page and the classifier worker (classifier.worker.ts).
+import type { FrameScores } from './policy';
+
+export type ToClassifier =
+	/** One frame of the stranger's video, already scaled to the model's input size. Transferred. */
+	{ type: 'frame'; id: number; frame: ImageBitmap };
+
+export type FromClassifier =
+	| { type: 'ready'; backend: string; loadMs: number }
+	| { type: 'scores'; id: number; scores: FrameScores; ms: number }
+	| { type: 'failed'; message: string };
