@@ -304,6 +304,23 @@ export function earlier<T extends { joinedAt: unknown }>(entry: T): Omit<T, 'joi
 	return { ...entry, joinedAt: Timestamp.fromMillis(Date.now() - 60_000) };
 }
 
+/**
+ * How far ahead of this machine's clock a "just now" time is stored. The rules compare
+ * stored times with request.time; a join or beat seeded at the server's now is only
+ * "within the interval" for the next few hundred milliseconds, which a loaded machine can
+ * spend before the test's write arrives (seen: 300 ms pacing tests allowed the second join).
+ * A time slightly ahead stays within the interval however slow the machine is.
+ */
+const JUST_NOW_MARGIN_MS = 10_000;
+
+/** The same entry as if joined (and, if it beats, beaten) an instant ago, whatever the test's latency. */
+export function justNow<T extends { joinedAt: unknown }>(
+	entry: T
+): Omit<T, 'joinedAt' | 'heartbeatAt'> & { joinedAt: Timestamp; heartbeatAt: Timestamp } {
+	const at = Timestamp.fromMillis(Date.now() + JUST_NOW_MARGIN_MS);
+	return { ...entry, joinedAt: at, heartbeatAt: at };
+}
+
 /** identities/{uid} as the bindDevice function writes it (on the emulator: no network key). */
 export function boundIdentity() {
 	return { deviceKey: 'd'.repeat(40), networkKey: null, networkExpiresAtMs: null, boundAt: serverTimestamp() };

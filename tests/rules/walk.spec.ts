@@ -42,6 +42,7 @@ import {
 	COLLECTIONS,
 	description,
 	earlier,
+	justNow,
 	endedCall,
 	expiredUploadWindow,
 	FILE_ID,
@@ -289,7 +290,7 @@ const lobbyCells = walk(LOBBY, {
 		{
 			case: `rate limit (join again within ${SAFETY_LIMITS.lobbyJoinMinIntervalMs} ms)`,
 			expect: 'denied',
-			seed: seeded([aliceEntry, leftEntry()]),
+			seed: seeded([aliceEntry, justNow(leftEntry())]),
 			run: write(ALICE, aliceEntry, waitingEntry())
 		},
 		{
@@ -344,7 +345,7 @@ const lobbyCells = walk(LOBBY, {
 		{
 			case: `rate limit (a heartbeat sooner than ${LOBBY_HEARTBEAT_MIN_INTERVAL_MS} ms after the last)`,
 			expect: 'denied',
-			seed: aliceWaiting,
+			seed: seeded([aliceEntry, justNow(waitingEntry())]),
 			run: patch(ALICE, aliceEntry, heartbeat())
 		},
 		{
