@@ -189,7 +189,8 @@ async function everything(names: ReadonlyMap<string, string>) {
 		lobby: lobby.docs.map((d) => `${who(d.id)}: ${String(d.get('status'))}`).sort(),
 		calls: calls.docs
 			.map((d) => {
-				const members = (d.get('members') as string[] | undefined)?.map(who).join('+') ?? '?';
+				// By name: the matcher orders members its own way (the offerer first, not the first to join).
+				const members = (d.get('members') as string[] | undefined)?.map(who).sort().join('+') ?? '?';
 				return `${members}: ${String(d.get('status'))}`;
 			})
 			.sort(),

@@ -137,7 +137,7 @@ test.describe('file sharing', () => {
 
 		// The chat itself still works.
 		await say(a, 'still there?');
-		await expect(lines(b, 'stranger').last()).toHaveText('still there?');
+		await expect(lines(b, 'stranger').last()).toHaveText('Stranger: still there?');
 
 		// The file server answers again: Try again sends the file, and the stranger gets it.
 		await a.page.unroute(storageRequests);

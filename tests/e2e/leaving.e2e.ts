@@ -99,7 +99,7 @@ test.describe('leaving', () => {
 		expect(uploads).toEqual([]);
 
 		// New chat: the old conversation stays, under its ending, until someone new connects.
-		await b.page.keyboard.press('Enter'); // focus is on New chat
+		await b.page.getByTestId('next').click(); // focus moved to Copy when it was pressed
 		await expectStatus(b, 'Looking for someone…');
 		await expect(lines(b, 'stranger')).toHaveText(['Stranger: hello from A']);
 		await expect(b.page.getByTestId('chat-end')).toHaveText('Stranger left');
