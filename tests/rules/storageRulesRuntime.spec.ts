@@ -208,6 +208,7 @@ describeWithRuntime('Storage rules runtime: a corpus of cases with the answers t
 		const call = (status: string) => ({ members: ['alice', 'bob'], status, createdAt: new Date() });
 		const announced = (over: Record<string, unknown> = {}) => ({
 			uploader: 'alice',
+			storagePath: 'calls/c1/alice/f1',
 			status: 'uploading',
 			size: 1_000,
 			contentType: 'image/png',
@@ -228,9 +229,10 @@ describeWithRuntime('Storage rules runtime: a corpus of cases with the answers t
 			['not announced', upload('alice', { 'calls/c1': call('active') }), false],
 			['bytes other than announced', upload('alice', { 'calls/c1': call('active'), 'calls/c1/files/f1': announced({ size: 999 }) }), false],
 			['into the partner\u2019s folder', upload('bob', { 'calls/c1': call('active'), 'calls/c1/files/f1': announced({ uploader: 'bob' }) }), false],
-			['the partner downloads', { method: 'get', object, uid: 'bob', before: png(object), documents: { 'calls/c1': call('active') } }, true],
-			['a stranger downloads', { method: 'get', object, uid: 'mallory', before: png(object), documents: { 'calls/c1': call('active') } }, false],
-			['a download after the call', { method: 'get', object, uid: 'bob', before: png(object), documents: { 'calls/c1': call('ended') } }, false],
+			['the partner downloads a ready file', { method: 'get', object, uid: 'bob', before: png(object), documents: { 'calls/c1': call('active'), 'calls/c1/files/f1': announced({ status: 'ready' }) } }, true],
+			['the partner downloads a file still uploading', { method: 'get', object, uid: 'bob', before: png(object), documents: { 'calls/c1': call('active'), 'calls/c1/files/f1': announced() } }, false],
+			['a stranger downloads', { method: 'get', object, uid: 'mallory', before: png(object), documents: { 'calls/c1': call('active'), 'calls/c1/files/f1': announced({ status: 'ready' }) } }, false],
+			['a download after the call', { method: 'get', object, uid: 'bob', before: png(object), documents: { 'calls/c1': call('ended'), 'calls/c1/files/f1': announced({ status: 'ready' }) } }, false],
 			['listing a call folder', { method: 'list', object: 'calls/c1/alice', uid: 'alice', documents: { 'calls/c1': call('active') } }, false]
 		]);
 	});
