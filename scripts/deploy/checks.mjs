@@ -294,6 +294,10 @@ export function checkHosting(firebaseJson, matches) {
 	const out = [];
 	for (const path of ['/', '/index.html', '/chat', '/terms'])
 		if (cacheControl(path) !== 'no-cache') out.push(finding('hosting', 'fail', `${path} is served with Cache-Control ${cacheControl(path) ?? '(none)'}, not no-cache.`));
+	// The functions behind /api/ set their own caching (the online count is cached by the CDN,
+	// the operator status never): a page rule must not override it.
+	for (const path of ['/api/online', '/api/status', '/api/leave'])
+		if (cacheControl(path) !== undefined) out.push(finding('hosting', 'fail', `${path} gets Cache-Control ${cacheControl(path)} from firebase.json, overriding its function's own.`));
 	if (!/immutable/.test(cacheControl('/_app/immutable/entry/start.js') ?? ''))
 		out.push(finding('hosting', 'fail', '/_app/immutable/** is not served immutable.'));
 	if (!out.length) out.push(finding('hosting', 'pass', `Serves ${hosting.public}/; pages no-cache, hashed assets immutable.`));
