@@ -64,12 +64,29 @@ export class UploadRateLimitedError extends Error {
 	}
 }
 
+/** Announcements one at a time: each reads the counter the previous one stepped. */
+let announcing: Promise<unknown> = Promise.resolve();
+
 /**
  * Announces an upload; returns the Storage path the rules let this user write. The
  * announcement and the user's upload counter (limits/{uid}) go in one batch, which the
- * rules accept only while the counter stays within SAFETY_LIMITS.uploads.
+ * rules accept only while the counter stays within SAFETY_LIMITS.uploads. Several files
+ * sent at once are announced in turn: two batches computed from the same counter would
+ * step it to the same value, and the rules would refuse the second.
  */
-export async function announceFile(
+export function announceFile(
+	db: Firestore,
+	callId: string,
+	uid: string,
+	fileId: string,
+	file: FileAnnouncement
+): Promise<string> {
+	const turn = announcing.then(() => announceNow(db, callId, uid, fileId, file));
+	announcing = turn.catch(() => {});
+	return turn;
+}
+
+async function announceNow(
 	db: Firestore,
 	callId: string,
 	uid: string,
