@@ -185,7 +185,14 @@ function firebase(args, env, { onLine } = {}) {
 function main() {
 	const [command, ...rest] = process.argv.slice(2);
 	const storage = storageEmulatorSetup();
-	const env = { ...firestoreEmulatorEnv(), ...storage.env, TANGENT_STORAGE_EMULATOR: storage.env ? '1' : '' };
+	const env = {
+		...firestoreEmulatorEnv(),
+		...storage.env,
+		TANGENT_STORAGE_EMULATOR: storage.env ? '1' : '',
+		// The Admin SDK's Storage client otherwise probes the GCE metadata address (169.254.169.254)
+		// for credentials; against the emulators there is nothing to find there.
+		METADATA_SERVER_DETECTION: 'none'
+	};
 	const only = ['--only', emulatorList(storage).join(',')];
 	if (command === 'start') {
 		if (!process.argv.includes('--no-build')) buildAll();
