@@ -191,7 +191,10 @@ function main() {
 		TANGENT_STORAGE_EMULATOR: storage.env ? '1' : '',
 		// The Admin SDK's Storage client otherwise probes the GCE metadata address (169.254.169.254)
 		// for credentials; against the emulators there is nothing to find there.
-		METADATA_SERVER_DETECTION: 'none'
+		METADATA_SERVER_DETECTION: 'none',
+		// firebase-tools gives a function worker 30 s to come up before "Failed to load function";
+		// on a busy 2-core machine a cold Node worker can take longer. Production has no such limit.
+		FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? '120'
 	};
 	const only = ['--only', emulatorList(storage).join(',')];
 	if (command === 'start') {
