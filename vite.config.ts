@@ -26,10 +26,30 @@ export default defineConfig({
 			{
 				extends: true,
 				test: {
+					// Firestore rules cases, each worker in a project of its own (tests/rules/fixtures.ts),
+					// so the files run side by side. Run before the sequential group below.
+					name: 'rules',
+					environment: 'node',
+					include: ['tests/rules/*.spec.ts'],
+					// Storage rules stay in the sequential group: see tests/rules/fixtures.ts.
+					exclude: ['tests/rules/storage*.spec.ts'],
+					sequence: { groupOrder: 0 },
+					// More than the cores: each case mostly waits on the emulator's round trips.
+					maxWorkers: 3,
+					testTimeout: 60_000,
+					hookTimeout: 60_000
+				}
+			},
+			{
+				extends: true,
+				test: {
 					// Need the emulator suite: run through `npm test` (emulators:exec sets the hosts).
+					// One file at a time: they share demo-tangent's data and its functions.
 					name: 'emulators',
 					environment: 'node',
 					include: ['tests/**/*.spec.ts'],
+					exclude: ['tests/rules/!(storage*).spec.ts'],
+					sequence: { groupOrder: 1 },
 					fileParallelism: false,
 					testTimeout: 60_000,
 					hookTimeout: 60_000

@@ -78,6 +78,14 @@ export interface RulesFixture {
  * Registers the environment's hooks in the calling `describe` (so a skipped suite never
  * touches the emulator) and returns the fixture. Firestore is cleared before each test.
  */
+/**
+ * Firestore rules cases run in a project of their own, one per vitest worker: the emulator
+ * keeps each project's data apart, so rules files run side by side and their seed writes
+ * never wake the functions (which serve demo-tangent only). Storage rules stay on
+ * demo-tangent: the Storage emulator's firestore.get() lookups read that project.
+ */
+const RULES_PROJECT_ID = `demo-rules-${process.env.VITEST_POOL_ID ?? '0'}`;
+
 export function useRulesFixture(): RulesFixture {
 	let env: RulesTestEnvironment | undefined;
 	const current = (): RulesTestEnvironment => {
@@ -89,7 +97,7 @@ export function useRulesFixture(): RulesFixture {
 		const hostPort = emulatorHosts.firestore;
 		if (!hostPort) throw new Error('FIRESTORE_EMULATOR_HOST is not set');
 		env = await initializeTestEnvironment({
-			projectId: PROJECT_ID,
+			projectId: RULES_PROJECT_ID,
 			firestore: {
 				rules: readFileSync(RULES_FILE, 'utf8'),
 				...hostAndPort(hostPort)

@@ -290,7 +290,7 @@ const lobbyCells = walk(LOBBY, {
 		{
 			case: `rate limit (join again within ${SAFETY_LIMITS.lobbyJoinMinIntervalMs} ms)`,
 			expect: 'denied',
-			seed: seeded([aliceEntry, justNow(leftEntry())]),
+			seed: seeded([aliceEntry, () => justNow(leftEntry())]), // stamped at seed time, not when the grid is built
 			run: write(ALICE, aliceEntry, waitingEntry())
 		},
 		{
@@ -345,7 +345,7 @@ const lobbyCells = walk(LOBBY, {
 		{
 			case: `rate limit (a heartbeat sooner than ${LOBBY_HEARTBEAT_MIN_INTERVAL_MS} ms after the last)`,
 			expect: 'denied',
-			seed: seeded([aliceEntry, justNow(waitingEntry())]),
+			seed: seeded([aliceEntry, () => justNow(waitingEntry())]),
 			run: patch(ALICE, aliceEntry, heartbeat())
 		},
 		{
