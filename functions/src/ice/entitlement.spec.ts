@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { CallDoc, LobbyEntry } from '../shared/model';
 import { mayUseRelay } from './entitlement';
 
-const common = { mode: 'video', interests: [], language: null, joinedAtMs: 1, heartbeatAtMs: 1 } as const;
+const common = { mode: 'video' as const, interests: [], language: null, joinedAtMs: 1, heartbeatAtMs: 1 };
 const waiting: LobbyEntry = { ...common, status: 'waiting' };
 const left: LobbyEntry = { ...common, status: 'left' };
-const matched: LobbyEntry = {
+const matched: Extract<LobbyEntry, { status: 'matched' }> = {
 	...common,
 	status: 'matched',
 	callId: 'c1',
