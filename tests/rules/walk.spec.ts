@@ -169,12 +169,15 @@ const aliceEntry = paths.lobby(ALICE);
 /** `count` distinct valid interests of `chars` characters each. */
 const interests = (count: number, chars = 8) =>
 	Array.from({ length: count }, (_, i) => `${String.fromCharCode(97 + (i % 26))}${'x'.repeat(chars - 1)}`);
+// Seeds with times are made when their cell runs, not when this module loads: stamped at
+// load, a waiting entry's heartbeat was past the matchmaker's 60 s TTL by the time its cell
+// ran in a full walk, and the matchmaker (triggered by the seed) took it out of line.
 /** Alice waiting, having joined a minute ago (past the join rate limit). */
-const aliceWaiting = seeded([aliceEntry, earlier(waitingEntry())]);
+const aliceWaiting = seeded([aliceEntry, () => earlier(waitingEntry())]);
 /** Waiting, last beat a full LOBBY_HEARTBEAT_MS ago: the next beat is due. */
-const aliceBeatDue = seeded([aliceEntry, waitedEntry()]);
-const aliceMatched = seeded([aliceEntry, earlier(matchedEntry())]);
-const aliceLeft = seeded([aliceEntry, earlier(leftEntry())]);
+const aliceBeatDue = seeded([aliceEntry, () => waitedEntry()]);
+const aliceMatched = seeded([aliceEntry, () => earlier(matchedEntry())]);
+const aliceLeft = seeded([aliceEntry, () => earlier(leftEntry())]);
 
 const lobbyCells = walk(LOBBY, {
 	get: [
@@ -296,7 +299,7 @@ const lobbyCells = walk(LOBBY, {
 		{
 			case: 'banned (join again while banned)',
 			expect: 'denied',
-			seed: seeded([aliceEntry, earlier(leftEntry())], [paths.ban(ALICE), activeBan]),
+			seed: seeded([aliceEntry, () => earlier(leftEntry())], [paths.ban(ALICE), activeBan]),
 			run: write(ALICE, aliceEntry, waitingEntry())
 		},
 		{ case: 'signed out', expect: 'denied', seed: aliceBeatDue, run: patch(SIGNED_OUT, aliceEntry, heartbeat()) },
