@@ -17,7 +17,7 @@ import { callFileStore } from './storage';
 import { isJoinWrite, matchJoin, runShard } from './matching/matchmaker';
 import { countOnline } from './matching/online';
 import { ACCOUNT_CLEANUP_BUDGET_MS, RUNTIME, SWEEP_BUDGET_MS } from './runtime';
-import { OnlineCountMemo, sharedOnlineCount } from './matching/onlineCache';
+import { OnlineCountMemo } from './matching/onlineCache';
 import { recordEndedCall } from './safety/standing';
 import { forgetExpired } from './safety/expiry';
 import { appCheckOptions } from './appCheck';
@@ -127,9 +127,6 @@ export const onlineCount = onRequest({ ...RUNTIME.onlineCount, cors: false }, as
 		return;
 	}
 	const nowMs = Date.now();
-	// The shared document (sharedOnlineCount) answered HTTP 500 under 20 parallel requests on
-	// the emulator (not yet diagnosed), so each instance counts itself, at most once per memo period.
-	void sharedOnlineCount;
 	onlineMemo ??= new OnlineCountMemo(onlineMaxAgeSeconds.value() * 1000);
 	const count = await onlineMemo.get(nowMs, () => countOnline(db(), nowMs));
 	res.set('Cache-Control', 'public, max-age=15, s-maxage=30').json(count);

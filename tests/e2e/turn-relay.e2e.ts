@@ -11,8 +11,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type JSHandle, type Page } from '@playwright/test';
+import { doc, serverTimestamp, setDoc, updateDoc, type FieldValue } from 'firebase/firestore';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import type { IceServer } from '$shared/ice';
+import type { LobbyJoinWrite, LobbyLeaveWrite } from '$shared/model';
 import { acceptTermsIn } from './support';
 import { clearFirestore } from '../support/admin';
 import { createUser, disposeUsers } from '../support/clients';
@@ -152,17 +154,35 @@ function stunAnswers(): Promise<boolean> {
 // ---------------------------------------------------------------------------------------
 // Credentials
 
-/** What the app gets: a signed-in anonymous user calls `iceServers` through the client SDK. */
+/**
+ * What the app gets: a signed-in anonymous user in the lobby (the function hands
+ * credentials only to someone looking for a partner or in a call) calls `iceServers`
+ * through the client SDK, then leaves.
+ */
 async function iceServersFromFunction(): Promise<IceServer[]> {
 	if (!emulatorHosts.functions) throw new Error('Functions emulator required');
 	const { host, port } = hostAndPort(emulatorHosts.functions);
 	const user = await createUser('turn-e2e');
+	// Written here as lobby.ts writes it: Playwright loads the app's modules as CommonJS,
+	// where their named imports of $shared values fail.
+	const entry = doc(user.db, 'lobby', user.uid);
 	try {
+		const join: LobbyJoinWrite<FieldValue> = {
+			status: 'waiting',
+			mode: 'audio',
+			interests: [`turn-e2e-${user.uid.slice(0, 8).toLowerCase()}`],
+			language: null,
+			joinedAt: serverTimestamp(),
+			heartbeatAt: serverTimestamp()
+		};
+		await setDoc(entry, join);
 		const functions = getFunctions(user.app, 'us-central1');
 		connectFunctionsEmulator(functions, host, port);
 		const { data } = await httpsCallable(functions, 'iceServers')();
 		return parseIceServersResponse(data).iceServers;
 	} finally {
+		const leave: LobbyLeaveWrite = { status: 'left' };
+		await updateDoc(entry, { ...leave }).catch(() => {});
 		await disposeUsers([user]);
 	}
 }

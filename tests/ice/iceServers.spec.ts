@@ -5,9 +5,15 @@ import { readFileSync } from 'node:fs';
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import { afterEach, expect, it } from 'vitest';
+import { endCall } from '$lib/call/callDoc';
 import { fetchIceServers, FUNCTIONS_REGION } from '$lib/call/iceServers';
-import { SAFETY_LIMITS } from '$shared/safety';
+import { joinLobby, leaveLobby } from '$lib/matching/lobby';
+import { SAFETY_COLLECTIONS, SAFETY_LIMITS, type BanWrite } from '$shared/safety';
+import { Timestamp } from 'firebase-admin/firestore';
+import { adminDb } from '../support/admin';
+import { matchedPair } from '../support/calls';
 import { createUser, disposeUsers, type SimulatedUser } from '../support/clients';
+import { inWaves } from '../support/waves';
 import { describeWithEmulators, emulatorHosts, hostAndPort, PROJECT_ID } from '../support/emulators';
 
 /** The emulator's TURN_SECRET, read where the Functions emulator reads it. */
@@ -42,9 +48,20 @@ describeWithEmulators(['auth', 'firestore', 'functions'], 'iceServers callable',
 		await Promise.all(apps.splice(0).map((app) => deleteApp(app)));
 	});
 
-	it('gives a signed-in user STUN and TURN with a credential signed for them that expires', async () => {
-		const user = await createUser('ice');
+	/**
+	 * A signed-in user waiting in the lobby, as the app is when it fetches credentials. In
+	 * a mode and with an interest of their own, so other tests' users are not their match
+	 * (and if they were, a member of a live call is entitled too).
+	 */
+	const waitingUser = async (name: string) => {
+		const user = await createUser(name);
 		users.push(user);
+		await joinLobby(user.db, user.uid, { mode: 'audio', interests: [`${name}-${user.uid.slice(0, 6).toLowerCase()}`] });
+		return user;
+	};
+
+	it('gives a user in the lobby STUN and TURN with a credential signed for them that expires', async () => {
+		const user = await waitingUser('ice');
 		const before = Math.floor(Date.now() / 1000);
 
 		const response = await fetchIceServers(user.app, functionsHost().host);
@@ -64,6 +81,41 @@ describeWithEmulators(['auth', 'firestore', 'functions'], 'iceServers callable',
 		expect(await fetchIceServers(user.app, functionsHost().host)).toBe(response);
 	});
 
+	it('gives a member of a live call credentials', async () => {
+		const [alice, bob] = [await createUser('ice-alice'), await createUser('ice-bob')];
+		users.push(alice, bob);
+		await matchedPair(alice, bob);
+		const response = await fetchIceServers(bob.app, functionsHost().host);
+		expect(response.iceServers.find((s) => s.username)?.username).toMatch(new RegExp(`^\\d+:${bob.uid}$`));
+	});
+
+	it('refuses a signed-in user who is neither in the lobby nor in a call', async () => {
+		const user = await createUser('ice-idle');
+		users.push(user);
+		expect(await failureCode(fetchIceServers(user.app, functionsHost().host))).toBe('functions/failed-precondition');
+	});
+
+	it('refuses someone who left the lobby', async () => {
+		const user = await waitingUser('ice-left');
+		await leaveLobby(user.db, user.uid);
+		expect(await failureCode(fetchIceServers(user.app, functionsHost().host))).toBe('functions/failed-precondition');
+	});
+
+	it('refuses a member once the call has ended', async () => {
+		const [alice, bob] = [await createUser('ice-end-a'), await createUser('ice-end-b')];
+		users.push(alice, bob);
+		const { callId } = await matchedPair(alice, bob);
+		await endCall(alice.db, callId, alice.uid);
+		expect(await failureCode(fetchIceServers(bob.app, functionsHost().host))).toBe('functions/failed-precondition');
+	});
+
+	it('refuses someone banned while waiting', async () => {
+		const user = await waitingUser('ice-banned');
+		const ban: BanWrite<Timestamp> = { reason: 'reports', reporters: 3, createdAt: Timestamp.now(), until: Timestamp.fromMillis(Date.now() + 3_600_000) };
+		await adminDb().collection(SAFETY_COLLECTIONS.bans).doc(user.uid).set(ban);
+		expect(await failureCode(fetchIceServers(user.app, functionsHost().host))).toBe('functions/permission-denied');
+	});
+
 	it('refuses callers who are not signed in', async () => {
 		const app = initializeApp({ projectId: PROJECT_ID, apiKey: 'demo-api-key' }, `signed-out-${Date.now()}`);
 		apps.push(app);
@@ -71,8 +123,7 @@ describeWithEmulators(['auth', 'firestore', 'functions'], 'iceServers callable',
 	});
 
 	it('takes no arguments', async () => {
-		const user = await createUser('ice-args');
-		users.push(user);
+		const user = await waitingUser('ice-args');
 		const functions = getFunctions(user.app, FUNCTIONS_REGION);
 		const { host, port } = functionsHost();
 		connectFunctionsEmulator(functions, host, port);
@@ -80,17 +131,16 @@ describeWithEmulators(['auth', 'firestore', 'functions'], 'iceServers callable',
 		expect(await failureCode(call({ uid: 'someone-else' }))).toBe('functions/invalid-argument');
 	});
 
-	it(`a burst of parallel requests: ${SAFETY_LIMITS.iceServers.max} an hour get credentials, the rest are refused`, async () => {
-		const user = await createUser('ice-burst');
-		users.push(user);
+	it(`a burst of racing requests: ${SAFETY_LIMITS.iceServers.max} an hour get credentials, the rest are refused`, async () => {
+		const user = await waitingUser('ice-burst');
 		const functions = getFunctions(user.app, FUNCTIONS_REGION);
 		const { host, port } = functionsHost();
 		connectFunctionsEmulator(functions, host, port);
 		const call = httpsCallable(functions, 'iceServers');
-		const codes = await Promise.all(
-			Array.from({ length: SAFETY_LIMITS.iceServers.max + 3 }, () => call().then(() => 'ok', (e: unknown) => String(Reflect.get(Object(e), 'code'))))
+		const codes = await inWaves(
+			Array.from({ length: SAFETY_LIMITS.iceServers.max + 3 }, () => () => call().then(() => 'ok', (e: unknown) => String(Reflect.get(Object(e), 'code'))))
 		);
 		expect(codes.filter((c) => c === 'ok')).toHaveLength(SAFETY_LIMITS.iceServers.max);
 		expect(codes.filter((c) => c !== 'ok')).toEqual(['functions/resource-exhausted', 'functions/resource-exhausted', 'functions/resource-exhausted']);
-	}, 60_000);
+	}, 90_000);
 });

@@ -29,6 +29,7 @@ import {
 	LOBBY_HEARTBEAT_MIN_INTERVAL_MS,
 	LOBBY_HEARTBEAT_MS,
 	descriptionTypeOf,
+	encodeCandidate,
 	type CallCreateWrite,
 	type CallRole,
 	type CallStatus,
@@ -37,7 +38,6 @@ import {
 	type LobbyJoinWrite,
 	type LobbyMatchWrite,
 	type SessionDescriptionRecord,
-	type SignalDoc,
 	type SignalWrite
 } from '$shared/model';
 import {
@@ -394,8 +394,8 @@ export function sdp(chars: number): string {
 	return (head + 'a'.repeat(Math.max(0, chars - head.length))).slice(0, chars);
 }
 
-/** `count` distinct host candidates. */
-export function candidates(count: number): IceCandidateRecord[] {
+/** `count` distinct host candidates, as the browser gives them. */
+export function candidateRecords(count: number): IceCandidateRecord[] {
 	return Array.from({ length: count }, (_, i) => ({
 		candidate: `candidate:${i} 1 udp 2122260223 192.0.2.${i % 250} ${50000 + i} typ host`,
 		sdpMid: '0',
@@ -404,11 +404,20 @@ export function candidates(count: number): IceCandidateRecord[] {
 	}));
 }
 
+/** `count` distinct host candidates, as the app stores them (encodeCandidate). */
+export function candidates(count: number): string[] {
+	return candidateRecords(count).map((c) => {
+		const line = encodeCandidate(c);
+		if (line === null) throw new Error(`fixture candidate ${c.candidate} does not encode`);
+		return line;
+	});
+}
+
 /**
  * A signal document as a member's first write leaves it: a description and the candidates
- * gathered by then, stamped a minute ago. Both a SignalWrite (what the app writes) and a SignalDoc (what it reads).
+ * gathered by then, stamped a minute ago, as stored.
  */
-export type SignalSeed = Required<SignalWrite<IceCandidateRecord[], Timestamp>> & SignalDoc;
+export type SignalSeed = Required<SignalWrite<string[], Timestamp>>;
 
 /**
  * `uid`'s signal document in activeCall(): the description their role publishes (alice's

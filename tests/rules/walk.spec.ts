@@ -169,12 +169,15 @@ const aliceEntry = paths.lobby(ALICE);
 /** `count` distinct valid interests of `chars` characters each. */
 const interests = (count: number, chars = 8) =>
 	Array.from({ length: count }, (_, i) => `${String.fromCharCode(97 + (i % 26))}${'x'.repeat(chars - 1)}`);
+// Seeds with times are made when their cell runs, not when this module loads: stamped at
+// load, a waiting entry's heartbeat was past the matchmaker's 60 s TTL by the time its cell
+// ran in a full walk, and the matchmaker (triggered by the seed) took it out of line.
 /** Alice waiting, having joined a minute ago (past the join rate limit). */
-const aliceWaiting = seeded([aliceEntry, earlier(waitingEntry())]);
+const aliceWaiting = seeded([aliceEntry, () => earlier(waitingEntry())]);
 /** Waiting, last beat a full LOBBY_HEARTBEAT_MS ago: the next beat is due. */
-const aliceBeatDue = seeded([aliceEntry, waitedEntry()]);
-const aliceMatched = seeded([aliceEntry, earlier(matchedEntry())]);
-const aliceLeft = seeded([aliceEntry, earlier(leftEntry())]);
+const aliceBeatDue = seeded([aliceEntry, () => waitedEntry()]);
+const aliceMatched = seeded([aliceEntry, () => earlier(matchedEntry())]);
+const aliceLeft = seeded([aliceEntry, () => earlier(leftEntry())]);
 
 const lobbyCells = walk(LOBBY, {
 	get: [
@@ -290,13 +293,13 @@ const lobbyCells = walk(LOBBY, {
 		{
 			case: `rate limit (join again within ${SAFETY_LIMITS.lobbyJoinMinIntervalMs} ms)`,
 			expect: 'denied',
-			seed: seeded([aliceEntry, () => justNow(leftEntry())]), // stamped at seed time, not when the grid is built
+			seed: seeded([aliceEntry, () => justNow(leftEntry())]),
 			run: write(ALICE, aliceEntry, waitingEntry())
 		},
 		{
 			case: 'banned (join again while banned)',
 			expect: 'denied',
-			seed: seeded([aliceEntry, earlier(leftEntry())], [paths.ban(ALICE), activeBan]),
+			seed: seeded([aliceEntry, () => earlier(leftEntry())], [paths.ban(ALICE), activeBan]),
 			run: write(ALICE, aliceEntry, waitingEntry())
 		},
 		{ case: 'signed out', expect: 'denied', seed: aliceBeatDue, run: patch(SIGNED_OUT, aliceEntry, heartbeat()) },
@@ -512,11 +515,18 @@ const bobSignals = paths.signals(BOB);
 const signalsOfCall = `${callPath}/${COLLECTIONS.signals}`;
 const liveWithSignals = seeded([callPath, activeCall()], [aliceSignals, signalDoc(ALICE)], [bobSignals, signalDoc(BOB)]);
 const endedWithSignals = seeded([callPath, endedCall()], [aliceSignals, signalDoc(ALICE)]);
-/** How the app appends a batch: merge-append, creating the document if needed. */
-const appendTo = (who: Who, path: string, count: number) => merge(who, path, { candidates: arrayUnion(...candidates(count)) });
+/** How the app appends a batch: merge-append, creating the document if needed, stamped by the server. */
+const appendTo = (who: Who, path: string, count: number) =>
+	merge(who, path, () => ({ candidates: arrayUnion(...candidates(count)), sentAt: serverTimestamp() }));
 /** How the app publishes a description with the candidates gathered so far, in one merge write. */
 const publishTo = (who: Who, path: string, type: 'offer' | 'answer', sdpChars = 200, count = 3) =>
-	merge(who, path, { description: description(type, sdpChars), candidates: arrayUnion(...candidates(count)) });
+	merge(who, path, () => ({ description: description(type, sdpChars), candidates: arrayUnion(...candidates(count)), sentAt: serverTimestamp() }));
+/** A whole signal document as a hand-made write, stamped by the server like the app's. */
+const signalWrite = (uid: string, count = 2) => () => ({ ...signalDoc(uid, count), sentAt: serverTimestamp() });
+/** Alice's signal document, written an instant ago (stamped ahead of the clock, however slow the machine). */
+const justSignalled = seeded([callPath, activeCall()], [aliceSignals, () => ({ ...signalDoc(ALICE), sentAt: Timestamp.fromMillis(Date.now() + 10_000) })]);
+/** A stored candidate line whose candidate part is `chars` long. */
+const candidateLineOf = (chars: number) => `0 0 frag ${'candidate:9 1 udp 1 192.0.2.9 9 typ host '.padEnd(chars, 'x')}`;
 
 const signalCells = walk(SIGNALS, {
 	get: [
@@ -559,12 +569,18 @@ const signalCells = walk(SIGNALS, {
 			run: publishTo(BOB, bobSignals, 'answer')
 		},
 		{
-			case: `allowed (sdp of exactly ${LIMITS.sdpMaxChars} chars, ${LIMITS.candidatesPerMember} candidates)`,
+			case: `allowed (sdp of exactly ${LIMITS.sdpMaxChars} chars, ${LIMITS.candidatesPerWrite} candidates)`,
 			expect: 'allowed',
 			seed: liveCall,
-			run: publishTo(BOB, bobSignals, 'answer', LIMITS.sdpMaxChars, LIMITS.candidatesPerMember)
+			run: publishTo(BOB, bobSignals, 'answer', LIMITS.sdpMaxChars, LIMITS.candidatesPerWrite)
 		},
-		{ case: 'signed out', expect: 'denied', seed: liveCall, run: write(SIGNED_OUT, aliceSignals, signalDoc(ALICE)) },
+		{
+			case: `allowed (a candidate line of ${LIMITS.candidateMaxChars} chars)`,
+			expect: 'allowed',
+			seed: liveCall,
+			run: merge(BOB, bobSignals, () => ({ candidates: [candidateLineOf(LIMITS.candidateMaxChars)], sentAt: serverTimestamp() }))
+		},
+		{ case: 'signed out', expect: 'denied', seed: liveCall, run: write(SIGNED_OUT, aliceSignals, signalWrite(ALICE)) },
 		{
 			case: 'another user (her own document under the call)',
 			expect: 'denied',
@@ -575,7 +591,13 @@ const signalCells = walk(SIGNALS, {
 			case: "forged fields (alice writes bob's document)",
 			expect: 'denied',
 			seed: liveCall,
-			run: write(ALICE, bobSignals, signalDoc(BOB))
+			run: write(ALICE, bobSignals, signalWrite(BOB))
+		},
+		{
+			case: 'forged fields (a client-chosen sentAt)',
+			expect: 'denied',
+			seed: liveCall,
+			run: write(ALICE, aliceSignals, signalDoc(ALICE))
 		},
 		{
 			case: "forged fields (the offerer publishes an 'answer')",
@@ -614,16 +636,22 @@ const signalCells = walk(SIGNALS, {
 			run: publishTo(ALICE, aliceSignals, 'offer', LIMITS.sdpMaxChars + 1)
 		},
 		{
-			case: `oversized (${LIMITS.candidatesPerMember + 1} candidates)`,
+			case: `oversized (${LIMITS.candidatesPerWrite + 1} candidates in one write)`,
 			expect: 'denied',
 			seed: liveCall,
-			run: write(ALICE, aliceSignals, signalDoc(ALICE, LIMITS.candidatesPerMember + 1))
+			run: write(ALICE, aliceSignals, signalWrite(ALICE, LIMITS.candidatesPerWrite + 1))
+		},
+		{
+			case: `oversized (a candidate line of ${LIMITS.candidateMaxChars + 1} chars)`,
+			expect: 'denied',
+			seed: liveCall,
+			run: merge(BOB, bobSignals, () => ({ candidates: [candidateLineOf(LIMITS.candidateMaxChars + 1)], sentAt: serverTimestamp() }))
 		},
 		{
 			case: 'unknown fields (ufrag next to the description)',
 			expect: 'denied',
 			seed: liveCall,
-			run: write(ALICE, aliceSignals, { ...signalDoc(ALICE), ufrag: 'x' })
+			run: write(ALICE, aliceSignals, () => ({ ...signalWrite(ALICE)(), ufrag: 'x' }))
 		},
 		{
 			case: 'unknown fields (inside the description)',
@@ -639,6 +667,18 @@ const signalCells = walk(SIGNALS, {
 			expect: 'allowed',
 			seed: liveWithSignals,
 			run: appendTo(ALICE, aliceSignals, 5)
+		},
+		{
+			case: `rate limit (a write within ${LIMITS.signalWriteMinIntervalMs} ms of the previous one)`,
+			expect: 'denied',
+			seed: justSignalled,
+			run: appendTo(ALICE, aliceSignals, 5)
+		},
+		{
+			case: `oversized (appending ${LIMITS.candidatesPerWrite + 1} in one write)`,
+			expect: 'denied',
+			seed: liveWithSignals,
+			run: appendTo(ALICE, aliceSignals, 2 + LIMITS.candidatesPerWrite + 1)
 		},
 		{
 			case: 'allowed (ICE restart: the offerer replaces her offer)',

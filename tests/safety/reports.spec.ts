@@ -15,6 +15,7 @@ import { RETENTION_MS } from '$shared/retention';
 import { SAFETY_LIMITS, STANDING } from '$shared/safety';
 import { adminDb, backdateJoin, clearFirestore, shardRuns, waitFor } from '../support/admin';
 import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
+import { inWaves } from '../support/waves';
 import { describeWithEmulators, PROJECT_ID } from '../support/emulators';
 
 const HOST = '127.0.0.1';
@@ -201,7 +202,7 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 	// matcher does not take a banned user's admin-written waiting entry out of line within
 	// 20 s. Skipped loudly until fixed (see the closing note of 2026-12-01).
 	const afterMergeFix = it.skip;
-	console.warn('\n⚠️  SKIPPED 2 tests in reports.spec.ts: known failures after the 2026-12-01 merge (banned entry not turned away by the sharded matcher; report burst times out).\n');
+	console.warn('\n⚠️  SKIPPED 1 test in reports.spec.ts: known failure after the 2026-12-01 merge (banned entry not turned away by the sharded matcher).\n');
 
 	afterMergeFix('three different reporters with standing ban the user: joins refused, and the matchmaker never pairs them', async () => {
 		const [target, r1, r2, r3, other] = (users = await Promise.all(
@@ -241,12 +242,12 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 		expect(await entryStatus(other!.uid)).toBe('waiting');
 	}, 60_000);
 
-	afterMergeFix(`a burst of reports: ${SAFETY_LIMITS.reports.max} per hour are filed, the rest refused with when to retry`, async () => {
+	it(`a burst of reports: ${SAFETY_LIMITS.reports.max} per hour are filed, the rest refused with when to retry`, async () => {
 		const [alice] = (users = [await createUser('alice')]);
 		const burst = SAFETY_LIMITS.reports.max + 2;
 		const calls = await Promise.all(Array.from({ length: burst }, (_, i) => seedCall([alice!.uid, `stranger-${i}`])));
 
-		const results = await Promise.all(calls.map((callId) => outcome(reportPartner(alice!.app, HOST, { callId, reason: 'spam' }))));
+		const results = await inWaves(calls.map((callId) => () => outcome(reportPartner(alice!.app, HOST, { callId, reason: 'spam' }))));
 
 		const refused = results.filter((r) => r.code !== 'ok');
 		expect(results.filter((r) => r.code === 'ok')).toHaveLength(SAFETY_LIMITS.reports.max);

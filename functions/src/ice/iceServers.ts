@@ -3,13 +3,15 @@
 // so no TURN secret ever ships in the web app.
 import { defineInt, defineSecret, defineString } from 'firebase-functions/params';
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
-import type { Firestore } from 'firebase-admin/firestore';
+import type { Firestore, Transaction } from 'firebase-admin/firestore';
 import { appCheckOptions } from '../appCheck';
 import { db } from '../firestore';
 import type { IceServersResponse } from '../shared/ice';
+import { COLLECTIONS, parseCallDoc, parseLobbyEntry, type CallDoc, type LobbyEntry } from '../shared/model';
 import { RUNTIME } from '../runtime';
 import { isBanActive, parseBanDoc, SAFETY_COLLECTIONS, SAFETY_LIMITS } from '../shared/safety';
 import { checkRates, RateLimited, retryIn } from '../safety/rateLimits';
+import { mayUseRelay } from './entitlement';
 import { iceServersFor, splitUrls } from './turnCredentials';
 
 /** Comma-separated `stun:` URLs handed to every client. */
@@ -31,10 +33,13 @@ const turnSecret = defineSecret('TURN_SECRET');
 
 /**
  * TURN credentials open a relay that costs money per byte, so they go only to people who
- * may chat: not to the banned, and at most SAFETY_LIMITS.iceServers times an hour per
- * person (the app caches them for their lifetime). They are not tied to one call: the app
- * fetches them while it searches, so that a call connects without waiting for them; what
- * bounds the relay is the count per person, and people cost a bound device each.
+ * are chatting: someone whose lobby entry is waiting, or matched into a live call they are
+ * a member of (mayUseRelay); not to the banned; and at most SAFETY_LIMITS.iceServers
+ * times an hour per person. The username names the uid, so relay use in coturn's logs
+ * leads back to an account. coturn checks only the signature and the expiry, so a
+ * credential outlives the call it was fetched for: the app fetches them once it has
+ * joined, so a call connects without waiting, and reuses them for its next calls until a
+ * minute before they expire (TURN_TTL_SECONDS, an hour: a long call keeps its relay).
  */
 export const iceServers = onCall({ ...RUNTIME.iceServers, ...appCheckOptions(), secrets: [turnSecret] }, async (request): Promise<IceServersResponse> => {
 	const uid = request.auth?.uid;
@@ -62,6 +67,9 @@ async function admit(firestore: Firestore, uid: string, nowMs: number): Promise<
 			if (isBanActive(ban, nowMs)) {
 				throw new HttpsError('permission-denied', 'You are banned from chatting for now, so you get no relay either.');
 			}
+			if (!mayUseRelay(uid, ...(await entryAndCall(tx, firestore, uid)))) {
+				throw new HttpsError('failed-precondition', 'Connection servers are for people in a chat or looking for one. Start a chat first.');
+			}
 			const record = await checkRates(tx, firestore, [{ action: 'iceServers', key: uid, limit: SAFETY_LIMITS.iceServers }], nowMs);
 			record();
 		});
@@ -71,6 +79,22 @@ async function admit(firestore: Firestore, uid: string, nowMs: number): Promise<
 		}
 		throw error;
 	}
+}
+
+/** The caller's lobby entry and, if it is matched, its call (null where missing). */
+async function entryAndCall(
+	tx: Transaction,
+	firestore: Firestore,
+	uid: string
+): Promise<[LobbyEntry | null, CallDoc | null]> {
+	const entryRef = firestore.collection(COLLECTIONS.lobby).doc(uid);
+	const entrySnap = await tx.get(entryRef);
+	if (!entrySnap.exists) return [null, null];
+	const entry = parseLobbyEntry(entryRef.path, entrySnap.data() ?? {});
+	if (entry.status !== 'matched') return [entry, null];
+	const callRef = firestore.collection(COLLECTIONS.calls).doc(entry.callId);
+	const callSnap = await tx.get(callRef);
+	return [entry, callSnap.exists ? parseCallDoc(callRef.path, callSnap.data() ?? {}) : null];
 }
 
 /** `httpsCallable(fn)()` sends null; accept an empty object too. */

@@ -117,22 +117,42 @@ export async function sweepStale(
 		}
 	);
 
-	const leftEntries = await forEachBatch(
-		lobby.where('status', '==', 'left').where('joinedAt', '<', Timestamp.fromMillis(nowMs - LEFT_ENTRY_TTL_MS)),
-		// Guarded like the waiting ones: the owner may have joined again since the query.
-		async (refs) => {
-			await Promise.all(
-				refs.map((ref) =>
-					firestore.runTransaction(async (tx) => {
-						const snap = await tx.get(ref);
-						const joined: unknown = snap.get('joinedAt');
-						const old = joined instanceof Timestamp && joined.toMillis() < nowMs - LEFT_ENTRY_TTL_MS;
-						if (snap.get('status') === 'left' && old) tx.delete(ref);
-					})
-				)
-			);
-		}
-	);
+	// Guarded like the waiting ones: the owner may have joined again since the query. An
+	// entry that left a call still active stays: its callId is what makes the rules refuse
+	// a second call (one active call per person); without it the next join would be a
+	// create, with nothing to check. The call ends by a member, or by this sweep after
+	// MAX_CALL_MS, and the entry goes on a later run. Kept entries stay in the query, so it
+	// pages on with a cursor rather than by deleting.
+	let leftEntries = 0;
+	let after: FirebaseFirestore.QueryDocumentSnapshot | null = null;
+	for (;;) {
+		const leftQuery = lobby
+			.where('status', '==', 'left')
+			.where('joinedAt', '<', Timestamp.fromMillis(nowMs - LEFT_ENTRY_TTL_MS))
+			.orderBy('joinedAt')
+			.limit(BATCH);
+		const page: FirebaseFirestore.QuerySnapshot = await (after ? leftQuery.startAfter(after) : leftQuery).get();
+		const deleted = await Promise.all(
+			page.docs.map((doc) =>
+				firestore.runTransaction(async (tx) => {
+					const snap = await tx.get(doc.ref);
+					const joined: unknown = snap.get('joinedAt');
+					const old = joined instanceof Timestamp && joined.toMillis() < nowMs - LEFT_ENTRY_TTL_MS;
+					if (snap.get('status') !== 'left' || !old) return false;
+					const callId: unknown = snap.get('callId');
+					if (typeof callId === 'string' && callId !== '') {
+						const call = await tx.get(firestore.collection(COLLECTIONS.calls).doc(callId));
+						if (call.exists && call.get('status') === 'active') return false;
+					}
+					tx.delete(doc.ref);
+					return true;
+				})
+			)
+		);
+		leftEntries += deleted.filter(Boolean).length;
+		if (page.size < BATCH) break;
+		after = page.docs[page.docs.length - 1] ?? null;
+	}
 
 	// Ending them lets callCleanup strip their signaling and lobby entries as usual.
 	const abandonedCalls = await forEachBatchWithin(

@@ -1,51 +1,8 @@
 // /api/online costs the same whatever the request: the Hosting CDN caches one answer per
 // URL, and a random query string makes a new URL, so the function itself must be cheap.
-// The count lives in one document (stats/online), recomputed by at most one request per
-// ONLINE_MAX_AGE_SECONDS (a lease stops a crowd of requests from all recomputing), and each
-// function instance remembers the document for a while, so most requests read nothing.
-import type { Firestore } from 'firebase-admin/firestore';
-import { countOnline, type OnlineCount } from './online';
-
-export const ONLINE_STATS_PATH = 'stats/online';
-/** How long one recomputation may take before another request may try. */
-const LEASE_MS = 10_000;
-
-interface StoredStats {
-	count: OnlineCount | null;
-	refreshingUntilMs: number;
-}
-
-function storedStats(data: FirebaseFirestore.DocumentData | undefined): StoredStats {
-	const count: unknown = data?.count;
-	const isCount =
-		typeof count === 'object' &&
-		count !== null &&
-		['online', 'waiting', 'inCalls', 'countedAtMs'].every((k) => typeof Reflect.get(count, k) === 'number');
-	const lease: unknown = data?.refreshingUntilMs;
-	return {
-		count: isCount ? { online: Reflect.get(count, 'online'), waiting: Reflect.get(count, 'waiting'), inCalls: Reflect.get(count, 'inCalls'), countedAtMs: Reflect.get(count, 'countedAtMs') } : null,
-		refreshingUntilMs: typeof lease === 'number' ? lease : 0
-	};
-}
-
-export type Counter = (firestore: Firestore, nowMs: number) => Promise<OnlineCount>;
-
-/** The count from stats/online, recomputed (by this request) only when it is older than `maxAgeMs`. */
-export async function sharedOnlineCount(firestore: Firestore, nowMs: number, maxAgeMs: number, count: Counter = countOnline): Promise<OnlineCount> {
-	const ref = firestore.doc(ONLINE_STATS_PATH);
-	const decision = await firestore.runTransaction(async (tx) => {
-		const stored = storedStats((await tx.get(ref)).data());
-		if (stored.count && nowMs - stored.count.countedAtMs < maxAgeMs) return { refresh: false as const, count: stored.count };
-		// Someone is recomputing already: the slightly old count will do meanwhile.
-		if (stored.count && stored.refreshingUntilMs > nowMs) return { refresh: false as const, count: stored.count };
-		tx.set(ref, { count: stored.count, refreshingUntilMs: nowMs + LEASE_MS });
-		return { refresh: true as const, count: stored.count };
-	});
-	if (!decision.refresh) return decision.count;
-	const fresh = await count(firestore, nowMs);
-	await ref.set({ count: fresh, refreshingUntilMs: 0 });
-	return fresh;
-}
+// Each function instance remembers its last count for ONLINE_MAX_AGE_SECONDS, so a crowd
+// of requests (any query string) costs at most one count per instance per period.
+import type { OnlineCount } from './online';
 
 /**
  * One instance's memory of the last count: requests within `memoMs` of the last lookup

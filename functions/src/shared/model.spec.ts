@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+	decodeCandidate,
+	encodeCandidate,
 	isInterest,
+	LIMITS,
 	normalizeInterests,
 	normalizeLanguage,
 	parseCallDoc,
@@ -92,16 +95,42 @@ describe('document parsers', () => {
 
 	it("reads a member's signals, dropping malformed candidates but not a malformed description", () => {
 		const candidate = { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'u' };
+		const line = encodeCandidate(candidate);
 		const description = { type: 'offer', sdp: 'v=0' };
-		expect(parseSignalDoc('s', { description, candidates: [candidate, { candidate: 7 }, 'junk'] })).toEqual({
+		expect(parseSignalDoc('s', { description, candidates: [line, candidate, 7, 'junk'] })).toEqual({
 			description,
 			candidates: [candidate]
 		});
 		// Candidates can come first (an ICE restart's trickle) or alone.
-		expect(parseSignalDoc('s', { candidates: [candidate] })).toEqual({ description: null, candidates: [candidate] });
+		expect(parseSignalDoc('s', { candidates: [line] })).toEqual({ description: null, candidates: [candidate] });
 		expect(parseSignalDoc('s', { description })).toEqual({ description, candidates: [] });
 		expect(() => parseSignalDoc('s', { description: { type: 'pranswer', sdp: 'x' } })).toThrow(/type/);
 		expect(() => parseSignalDoc('s', { description: { type: 'offer', sdp: 'x'.repeat(40_000) } })).toThrow(/sdp/);
 		expect(() => parseSignalDoc('s', { candidates: 'all of them' })).toThrow(/candidates/);
+	});
+
+	it('stores a candidate as one line and reads it back, nulls included', () => {
+		const full = {
+			candidate: 'candidate:842163049 1 udp 1677729535 203.0.113.7 50000 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Ab+/ network-cost 999',
+			sdpMid: 'audio-1',
+			sdpMLineIndex: 12,
+			usernameFragment: 'Ab+/'
+		};
+		expect(decodeCandidate(encodeCandidate(full))).toEqual(full);
+		const bare = { candidate: 'candidate:1 1 udp 1 x.local 5000 typ host', sdpMid: null, sdpMLineIndex: null, usernameFragment: null };
+		expect(encodeCandidate(bare)).toBe(' '.repeat(3) + bare.candidate);
+		expect(decodeCandidate(encodeCandidate(bare))).toEqual(bare);
+	});
+
+	it('refuses to store a candidate the rules would refuse, so it cannot sink its batch', () => {
+		const ok = { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'u' };
+		expect(encodeCandidate({ ...ok, candidate: 'c'.repeat(LIMITS.candidateMaxChars) })).not.toBeNull();
+		expect(encodeCandidate({ ...ok, candidate: 'c'.repeat(LIMITS.candidateMaxChars + 1) })).toBeNull();
+		expect(encodeCandidate({ ...ok, sdpMid: 'm'.repeat(LIMITS.candidateFieldMaxChars + 1) })).toBeNull();
+		expect(encodeCandidate({ ...ok, usernameFragment: 'u u' })).toBeNull();
+		expect(encodeCandidate({ ...ok, candidate: `${ok.candidate} ü` })).toBeNull();
+		expect(encodeCandidate({ ...ok, candidate: '' })).toBeNull();
+		expect(decodeCandidate('0 0 u candidate\nnext')).toBeNull();
+		expect(decodeCandidate({ candidate: 'x' })).toBeNull();
 	});
 });

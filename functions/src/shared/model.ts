@@ -312,8 +312,9 @@ export interface SignalDoc {
 }
 
 /**
- * What a member writes (merged): a new description, candidates to append, or both, always
- * stamped with the server's time (`sentAt`), which the rules use to pace the writes.
+ * What a member writes (merged): a new description, candidate lines (encodeCandidate) to
+ * append, or both, always stamped with the server's time (`sentAt`), which the rules use
+ * to pace the writes.
  */
 export interface SignalWrite<CandidatesValue, Ts = unknown> {
 	description?: SessionDescriptionRecord;
@@ -322,9 +323,47 @@ export interface SignalWrite<CandidatesValue, Ts = unknown> {
 }
 
 /**
- * Rules can bound the candidate list but not inspect each element, so the reader drops
- * malformed candidates instead of failing the whole document: one bad entry must not stop
- * a call. The description is checked in full (the rules check it too).
+ * How a candidate is stored in the signal document: one line of printable ASCII,
+ * `<sdpMLineIndex> <sdpMid> <usernameFragment> <candidate>`, a null field left empty.
+ * A line is what the rules can bound cheaply: one regular expression per new candidate
+ * (firestore.rules, isCandidateLineAt, holds this pattern verbatim and
+ * src/lib/call/signalRulesAgreement.spec.ts checks it), where a map of four checked
+ * fields cost so many of the rules' 1000 expressions that ten of them did not fit.
+ * sdpMid and usernameFragment are SDP tokens (no spaces), the candidate line is ASCII.
+ */
+export const CANDIDATE_LINE_PATTERN =
+	`^[0-9]{0,3} [!-~]{0,${LIMITS.candidateFieldMaxChars}} [!-~]{0,${LIMITS.candidateFieldMaxChars}} ` +
+	`[ -~]{1,${LIMITS.candidateMaxChars}}$`;
+const candidateLine = new RegExp(CANDIDATE_LINE_PATTERN);
+
+/**
+ * The stored line for a candidate, or null for one the rules would refuse (too long, not
+ * ASCII, a space inside sdpMid): sending it would fail the whole batch. An empty sdpMid
+ * or usernameFragment reads back as null, which the browser treats the same.
+ */
+export function encodeCandidate(c: IceCandidateRecord): string | null {
+	// A space would shift the fields (the pattern alone would take it).
+	if (c.sdpMid?.includes(' ') || c.usernameFragment?.includes(' ')) return null;
+	const line = `${c.sdpMLineIndex ?? ''} ${c.sdpMid ?? ''} ${c.usernameFragment ?? ''} ${c.candidate}`;
+	return candidateLine.test(line) ? line : null;
+}
+
+/** The candidate a stored line names, or null if the value is not such a line. */
+export function decodeCandidate(value: unknown): IceCandidateRecord | null {
+	if (typeof value !== 'string' || !candidateLine.test(value)) return null;
+	const [index = '', sdpMid = '', usernameFragment = ''] = value.split(' ', 3);
+	return {
+		candidate: value.slice(index.length + sdpMid.length + usernameFragment.length + 3),
+		sdpMid: sdpMid === '' ? null : sdpMid,
+		sdpMLineIndex: index === '' ? null : Number(index),
+		usernameFragment: usernameFragment === '' ? null : usernameFragment
+	};
+}
+
+/**
+ * The rules check every candidate line as it is appended, but the reader still drops any
+ * it cannot read instead of failing the whole document: one bad entry must not stop a
+ * call. The description is checked in full (the rules check it too).
  */
 export function parseSignalDoc(path: string, data: FirestoreData): SignalDoc {
 	const raw = data.candidates ?? [];
@@ -332,7 +371,7 @@ export function parseSignalDoc(path: string, data: FirestoreData): SignalDoc {
 	const read = reader(path, data);
 	return {
 		description: read.optional('description', (v) => parseDescription(path, v)),
-		candidates: raw.flatMap((c) => (isIceCandidateRecord(c) ? [c] : []))
+		candidates: raw.flatMap((line) => decodeCandidate(line) ?? [])
 	};
 }
 
@@ -340,19 +379,6 @@ function parseDescription(path: string, value: unknown): SessionDescriptionRecor
 	if (!isRecord(value)) throw new DocumentShapeError(path, '`description` is not a map');
 	const read = reader(`${path}#description`, value);
 	return { type: read.oneOf('type', ['offer', 'answer'] as const), sdp: read.string('sdp', LIMITS.sdpMaxChars) };
-}
-
-export function isIceCandidateRecord(value: unknown): value is IceCandidateRecord {
-	if (!isRecord(value)) return false;
-	const { candidate, sdpMid, sdpMLineIndex, usernameFragment } = value;
-	return (
-		typeof candidate === 'string' &&
-		candidate.length <= LIMITS.candidateMaxChars &&
-		(sdpMid === null || (typeof sdpMid === 'string' && sdpMid.length <= LIMITS.candidateFieldMaxChars)) &&
-		(sdpMLineIndex === null || (typeof sdpMLineIndex === 'number' && Number.isInteger(sdpMLineIndex))) &&
-		(usernameFragment === null ||
-			(typeof usernameFragment === 'string' && usernameFragment.length <= LIMITS.candidateFieldMaxChars))
-	);
 }
 
 // ---------------------------------------------------------------------------------------

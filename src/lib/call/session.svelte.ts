@@ -388,11 +388,12 @@ export class ChatSession {
 			const binding = await withTimeout(backend.bindThisDevice(client.app, client.emulatorHost, user.uid), WRITE_TIMEOUT_MS);
 			// A ban this browser (or, for a new browser, its network) carries applies at once.
 			if (binding.bannedUntilMs !== null && binding.bannedUntilMs > Date.now()) throw bannedError(binding.bannedUntilMs);
-			// Credentials are fetched while we wait for a partner, not after.
-			this.#rtcConfig ??= this.#loadRtcConfig(backend, client);
-			this.#rtcConfig.catch(() => {}); // reported when a call needs it
 			if (!(await this.#joinLobby(backend, client, user.uid, generation))) return;
 			if (generation !== this.#generation) return;
+			// Credentials are fetched while we wait for a partner, not after; the function
+			// hands them only to someone in the lobby or in a call, so once we have joined.
+			this.#rtcConfig ??= this.#loadRtcConfig(backend, client);
+			this.#rtcConfig.catch(() => {}); // reported when a call needs it
 			this.#dispatch({ type: 'joined' });
 			// Watch only after the server has our fresh entry, so the first snapshot cannot be
 			// the previous match.

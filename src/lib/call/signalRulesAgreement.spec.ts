@@ -3,7 +3,7 @@
 // as text and checks each annotated number equals its constant.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '$shared/model';
+import { CANDIDATE_LINE_PATTERN, LIMITS } from '$shared/model';
 
 const rules = readFileSync(new URL('../../../firestore.rules', import.meta.url), 'utf8');
 
@@ -17,12 +17,15 @@ function annotated(name: keyof typeof LIMITS): number[] {
 }
 
 describe('firestore.rules signal limits agree with LIMITS', () => {
-	// Only what the rules enforce: the per-write bounds are not in force yet (see firestore.rules).
-	for (const name of ['candidatesPerMember', 'sdpMaxChars'] as const) {
+	for (const name of ['candidatesPerMember', 'candidatesPerWrite', 'sdpMaxChars', 'signalWriteMinIntervalMs'] as const) {
 		it(`${name} (${LIMITS[name]})`, () => {
 			const numbers = annotated(name);
 			expect(numbers.length).toBeGreaterThan(0);
 			for (const n of numbers) expect(n).toBe(LIMITS[name]);
 		});
 	}
+
+	it('each candidate line is checked against CANDIDATE_LINE_PATTERN, verbatim', () => {
+		expect(rules).toContain(`.matches('${CANDIDATE_LINE_PATTERN}')`);
+	});
 });

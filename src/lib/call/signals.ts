@@ -18,9 +18,9 @@ import {
 } from 'firebase/firestore';
 import {
 	COLLECTIONS,
+	encodeCandidate,
 	LIMITS,
 	parseSignalDoc,
-	type IceCandidateRecord,
 	type SessionDescriptionRecord,
 	type SignalDoc,
 	type SignalWrite
@@ -54,13 +54,14 @@ const SIGNAL_TIMING = {
 /** Test hooks: how long to wait before each kind of write (minIntervalMs defaults to the rules'). */
 export type SignalTiming = { descriptionWaitMs: number; batchDelayMs: number; minIntervalMs?: number };
 
-function toCandidateRecord(c: RTCIceCandidateInit): IceCandidateRecord {
-	return {
+/** The stored line for a browser's candidate (null: one the rules would refuse). */
+function toCandidateLine(c: RTCIceCandidateInit): string | null {
+	return encodeCandidate({
 		candidate: c.candidate ?? '',
 		sdpMid: c.sdpMid ?? null,
 		sdpMLineIndex: c.sdpMLineIndex ?? null,
 		usernameFragment: c.usernameFragment ?? null
-	};
+	});
 }
 
 /**
@@ -70,7 +71,7 @@ function toCandidateRecord(c: RTCIceCandidateInit): IceCandidateRecord {
  */
 export class SignalOutbox {
 	#description: SessionDescriptionRecord | null = null;
-	#queue: IceCandidateRecord[] = [];
+	#queue: string[] = [];
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	#dueAt = 0;
 	#sent = 0;
@@ -97,7 +98,9 @@ export class SignalOutbox {
 	add(candidate: RTCIceCandidateInit): void {
 		if (this.#closed || !candidate.candidate) return;
 		if (this.#sent + this.#queue.length >= LIMITS.candidatesPerMember) return; // rules would refuse
-		this.#queue.push(toCandidateRecord(candidate));
+		const line = toCandidateLine(candidate);
+		if (line === null) return; // one the rules would refuse, taking its whole batch with it
+		this.#queue.push(line);
 		this.#schedule(this.timing.batchDelayMs);
 	}
 
