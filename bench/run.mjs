@@ -12,6 +12,9 @@
 // with PASS/FAIL and exits 0 whether or not they are met (the report says which).
 //
 // BENCH_QUICK=1: N = 100 only and fewer repeats, for iterating on the bench itself.
+// BENCH_ONLY=crowd (or any comma-separated words): only the phases whose name contains one
+// of them run, e.g. `BENCH_QUICK=1 BENCH_ONLY=crowd node bench/run.mjs`; the others are
+// reported as not run.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +30,11 @@ import { runCrowdBench } from './crowd/crowd.mjs';
 import { measureWeight } from './weight.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const ONLY = (process.env.BENCH_ONLY ?? '')
+	.split(',')
+	.map((w) => w.trim().toLowerCase())
+	.filter(Boolean);
+const selected = (name) => ONLY.length === 0 || ONLY.some((w) => name.toLowerCase().includes(w));
 // The Admin SDK in this process talks to the emulators only; don't probe for a GCP metadata server.
 process.env.METADATA_SERVER_DETECTION = 'none';
 const OUT = join(ROOT, 'bench-results');
@@ -108,6 +116,10 @@ async function main() {
 
 	/** Runs a phase; if the emulators or Chromium were killed under it, restarts them and runs it once more. */
 	const phase = async (name, fn, { browser: needsBrowser = true } = {}) => {
+		if (!selected(name)) {
+			log(`${name}: not run (BENCH_ONLY=${ONLY.join(',')})`);
+			return;
+		}
 		for (let attempt = 1; attempt <= 2; attempt++) {
 			const t = now();
 			log(`${name}…`);
@@ -133,7 +145,7 @@ async function main() {
 	};
 
 	try {
-		await ensureUp(true);
+		await ensureUp(selected('front-end weight') || selected('call setup'));
 
 		await phase('front-end weight', async () => {
 			results.weight = await measureWeight({ browser: env.browser });

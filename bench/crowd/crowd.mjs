@@ -37,9 +37,18 @@ export const PRICES = {
 	vcpuSecond: 0.000024,
 	gibSecond: 0.0000025,
 	taskOperation: 0.4 / 1_000_000,
-	/** Each function instance: 1 vCPU, 0.25 GiB, billed for its busy time (no concurrency assumed: an upper bound). */
+	/** Each function instance: 1 vCPU, 0.25 GiB (functions/src/runtime.ts), billed while it serves a request. */
 	instance: { vcpu: 1, gib: 0.25 }
 };
+
+/**
+ * Requests one function instance serves at once: Cloud Functions 2nd gen's default with
+ * 1 vCPU (runtime.ts sets no `concurrency` for the matcher's functions). The cost model
+ * bills instance-time with invocations packed this many to an instance (World.instanceSeconds);
+ * the sum of every invocation's own duration (as if each had an instance to itself) is
+ * printed beside it as the upper bound.
+ */
+const FUNCTION_CONCURRENCY = 80;
 
 const TARGETS = {
 	lockoutP50Ms: 2_000,
@@ -102,6 +111,7 @@ async function pairCost(design, n, random) {
 		attemptsPerPair: pairs ? world.sum(design.attemptsOf) / pairs : null,
 		leaseAttemptsPerPair: pairs ? world.sum(design.leaseAttemptsOf) / pairs : null,
 		runMsMean: world.reports.length ? world.sum((r) => r.ms) / world.reports.length : null,
+		instanceSeconds: world.instanceSeconds(FUNCTION_CONCURRENCY),
 		maxConcurrentRuns: world.maxRunning,
 		failures: world.failures.length
 	};
@@ -134,7 +144,8 @@ async function heartbeatCost(design, waiting, random) {
 		readsPerWaitingMinute: (world.matcher.reads + world.client.reads) / userMinutes,
 		writesPerWaitingMinute: (world.matcher.writes + world.client.writes) / userMinutes,
 		invocationsPerWaitingMinute: world.lobbyWrites / userMinutes,
-		matcherMsPerWaitingMinute: world.sum((r) => r.ms) / userMinutes
+		matcherMsPerWaitingMinute: world.sum((r) => r.ms) / userMinutes,
+		instanceMsPerWaitingMinute: (world.instanceSeconds(FUNCTION_CONCURRENCY) * 1000) / userMinutes
 	};
 }
 
@@ -256,6 +267,11 @@ async function churn(design, { users, durationMs, random, log }) {
 	}));
 	const byUid = new Map(people.map((p) => [p.uid, p]));
 	const waits = [];
+	/** matchedAt − joinedAt, both stamped by the server: the wait without the bench process's own delays. */
+	const serverWaits = [];
+	let matchesFoundByReread = 0;
+	let staleSnapshots = 0;
+	const doubleDetails = [];
 	let doubleMatches = 0;
 	let matchedToVanished = 0;
 	const stranded = new Set();
@@ -293,8 +309,25 @@ async function churn(design, { users, durationMs, random, log }) {
 		}
 		clearInterval(p.beat);
 		p.beat = setInterval(() => {
-			if (p.state === 'waiting' && !p.vanished) world.heartbeat(p.uid, Date.now() - p.joinedAt).catch(() => {});
+			if (p.state === 'waiting' && !p.vanished) beat(p).catch(() => {});
 		}, 10_000);
+	}
+
+	/**
+	 * A waiting page's heartbeat, as the app does it: the rules refuse a heartbeat on an entry
+	 * that is no longer waiting (the check below stands for that refusal, which Firestore does
+	 * not bill), and the page then re-reads its entry (one read) and carries on from it, so a
+	 * match whose snapshot never reached the page is not lost (session.svelte.ts
+	 * #rereadLobbyEntry; the emulator drops a listener's racing write now and then).
+	 */
+	async function beat(p) {
+		const snap = await db.collection('lobby').doc(p.uid).get();
+		if (snap.get('status') === 'waiting') return world.heartbeat(p.uid, Date.now() - p.joinedAt);
+		world.client.reads++;
+		if (snap.get('status') === 'matched' && p.state === 'waiting' && !p.vanished && snap.get('callId') !== p.callId) {
+			matchesFoundByReread++;
+			seen(p, snap);
+		}
 	}
 
 	function endChat(p, partnerToo) {
@@ -310,32 +343,59 @@ async function churn(design, { users, durationMs, random, log }) {
 		join(p).catch(() => {});
 	}
 
+	/** A matched entry reached p's page (its snapshot, or the re-read after a refused heartbeat). */
+	function seen(p, doc) {
+		const callId = doc.get('callId');
+		const members = [p.uid, doc.get('partner')];
+		if (!callsSeen.has(callId)) callsSeen.set(callId, members);
+		if (p.callId === callId) return;
+		// Only a match of the join the page is waiting on counts: a late snapshot of an
+		// earlier join's match is history, not a second match.
+		const joinedAt = doc.get('joinedAt')?.toMillis?.();
+		if (joinedAt !== undefined && joinedAt !== p.joinedAt) {
+			staleSnapshots++;
+			return;
+		}
+		if (p.state !== 'waiting' && !p.vanished) {
+			if (p.state === 'chatting') {
+				doubleMatches++;
+				doubleDetails.push({ uid: p.uid, had: p.callId, got: callId });
+			}
+			return;
+		}
+		if (p.vanished) {
+			matchedToVanished++;
+			return;
+		}
+		p.state = 'chatting';
+		p.callId = callId;
+		waits.push(Date.now() - p.joinedAt);
+		const matchedAt = doc.get('matchedAt')?.toMillis?.();
+		if (matchedAt !== undefined && joinedAt !== undefined) serverWaits.push(matchedAt - joinedAt);
+		clearInterval(p.beat);
+		const partner = byUid.get(members[1]);
+		// A partner whose tab died never connects: the page gives up after 20 s and moves on.
+		const chatMs = partner?.vanished ? 20_000 : 5_000 + Math.round(random() * 25_000);
+		later(chatMs, () => endChat(p, true));
+	}
+
 	const stopWatch = db.collection('lobby').onSnapshot((snap) => {
 		for (const change of snap.docChanges()) {
 			const p = byUid.get(change.doc.id);
 			if (!p || change.doc.get('status') !== 'matched') continue;
-			const callId = change.doc.get('callId');
-			const members = [p.uid, change.doc.get('partner')];
-			if (!callsSeen.has(callId)) callsSeen.set(callId, members);
-			if (p.callId === callId) continue;
-			if (p.state !== 'waiting' && !p.vanished) {
-				if (p.state === 'chatting') doubleMatches++;
-				continue;
-			}
-			if (p.vanished) {
-				matchedToVanished++;
-				continue;
-			}
-			p.state = 'chatting';
-			p.callId = callId;
-			waits.push(Date.now() - p.joinedAt);
-			clearInterval(p.beat);
-			const partner = byUid.get(members[1]);
-			// A partner whose tab died never connects: the page gives up after 20 s and moves on.
-			const chatMs = partner?.vanished ? 20_000 : 5_000 + Math.round(random() * 25_000);
-			later(chatMs, () => endChat(p, true));
+			seen(p, change.doc);
 		}
 	});
+
+	// How late this process's timers fire: every simulated page and every matcher run share
+	// its one thread, so its lag is in every wait the bench observes (not in serverWaits).
+	const lags = [];
+	let lagTick = Date.now();
+	const lagTimer = setInterval(() => {
+		const t = Date.now();
+		lags.push(Math.max(0, t - lagTick - 200));
+		lagTick = t;
+	}, 200);
 
 	for (const p of people) later(p.arriveAt - Date.now(), () => join(p).catch(() => {}));
 	const sampleEvery = 1_000;
@@ -354,6 +414,7 @@ async function churn(design, { users, durationMs, random, log }) {
 	log?.(`  churn: arrivals over, waiting for the last chats to end`);
 	await sleep(35_000);
 	clearInterval(sampler);
+	clearInterval(lagTimer);
 	stopWatch();
 	for (const t of timers) clearTimeout(t);
 	for (const p of people) clearInterval(p.beat);
@@ -370,6 +431,13 @@ async function churn(design, { users, durationMs, random, log }) {
 		waitP50Ms: pct(waits, 0.5),
 		waitP95Ms: pct(waits, 0.95),
 		waitMaxMs: waits.length ? Math.max(...waits) : null,
+		serverWaitP50Ms: pct(serverWaits, 0.5),
+		serverWaitP95Ms: pct(serverWaits, 0.95),
+		benchLagP50Ms: pct(lags, 0.5),
+		benchLagP95Ms: pct(lags, 0.95),
+		matchesFoundByReread,
+		staleSnapshots,
+		doubleDetails,
 		doubleMatches,
 		stranded: stranded.size,
 		vanished: people.filter((p) => p.vanished).length,
@@ -402,18 +470,34 @@ function costModel(pairAt200, beat, assumptions) {
 	// Client writes per join: the join itself (the chat's own writes are the same in both designs).
 	const writes = pairsPerHour * pairAt200.writesPerPair + joinsPerHour + waitingMinutesPerHour * beat.writesPerWaitingMinute;
 	const invocations = pairsPerHour * pairAt200.invocationsPerPair + waitingMinutesPerHour * beat.invocationsPerWaitingMinute;
-	const computeSeconds = (pairsPerHour * pairAt200.matcherRuns * (pairAt200.runMsMean ?? 0)) / pairAt200.pairs / 1000 + (waitingMinutesPerHour * beat.matcherMsPerWaitingMinute) / 1000;
+	// Instance-seconds as billed with concurrent requests per instance; and, as the upper
+	// bound, every invocation's own duration summed (one instance per invocation).
+	const computeSeconds = (pairsPerHour * pairAt200.instanceSeconds) / pairAt200.pairs + (waitingMinutesPerHour * beat.instanceMsPerWaitingMinute) / 1000;
+	const computeSecondsUnshared = (pairsPerHour * pairAt200.matcherRuns * (pairAt200.runMsMean ?? 0)) / pairAt200.pairs / 1000 + (waitingMinutesPerHour * beat.matcherMsPerWaitingMinute) / 1000;
 	const tasks = pairsPerHour * (pairAt200.scheduledRuns / Math.max(1, pairAt200.pairs)) * 2;
-	const usd =
-		reads * PRICES.read +
-		writes * PRICES.write +
-		invocations * PRICES.invocation +
-		computeSeconds * (PRICES.instance.vcpu * PRICES.vcpuSecond + PRICES.instance.gib * PRICES.gibSecond) +
-		tasks * PRICES.taskOperation;
-	return { design: pairAt200.design, reads, writes, invocations, computeSeconds, tasks, usdPerUserHour: usd, usdPerDayAt10k: usd * 10_000 * 24 };
+	const perInstanceSecond = PRICES.instance.vcpu * PRICES.vcpuSecond + PRICES.instance.gib * PRICES.gibSecond;
+	const operations = reads * PRICES.read + writes * PRICES.write + invocations * PRICES.invocation + tasks * PRICES.taskOperation;
+	const usd = operations + computeSeconds * perInstanceSecond;
+	const usdUnshared = operations + computeSecondsUnshared * perInstanceSecond;
+	return {
+		design: pairAt200.design,
+		reads,
+		writes,
+		invocations,
+		computeSeconds,
+		computeSecondsUnshared,
+		tasks,
+		usdPerUserHour: usd,
+		usdPerDayAt10k: usd * 10_000 * 24,
+		usdPerDayAt10kUnshared: usdUnshared * 10_000 * 24
+	};
 }
 
 // ---------------------------------------------------------------------------------------
+
+/** CROWD_ONLY=churn (or lockout,heartbeat,pairs): only those scenarios, for iterating; the checks then cover what ran. */
+const CROWD_ONLY = (process.env.CROWD_ONLY ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+const scenario = (name) => CROWD_ONLY.length === 0 || CROWD_ONLY.includes(name);
 
 export async function runCrowdBench({ quick = process.env.CROWD_QUICK === '1', out = join(ROOT, 'bench-results'), log = console.log } = {}) {
 	mkdirSync(out, { recursive: true });
@@ -422,39 +506,47 @@ export async function runCrowdBench({ quick = process.env.CROWD_QUICK === '1', o
 	const designs = { batch: loadDesign('batch', { root: ROOT }), before: loadDesign('before', { root: ROOT, baselineLib: baseline.lib }) };
 	const results = { quick, baselineCommit: baseline.commit, prices: PRICES, targets: TARGETS, pairCost: [], heartbeat: [], lockout: [], churn: null };
 
-	for (const name of ['batch', 'before']) {
+	for (const name of scenario('lockout') ? ['batch', 'before'] : []) {
 		results.lockout.push(await lockoutParallel(designs[name], quick ? 3 : 5, random));
 		log(`  lockout ${name} (parallel): p50 ${fmt(results.lockout.at(-1).p50Ms, 0)} ms, ${results.lockout.at(-1).matched}/${results.lockout.at(-1).iterations} matched`);
 	}
-	results.lockout.push(await lockoutOnEmulator(quick ? 3 : 5, random));
-	log(`  lockout batch (emulator): p50 ${fmt(results.lockout.at(-1).p50Ms, 0)} ms`);
+	if (scenario('lockout')) {
+		results.lockout.push(await lockoutOnEmulator(quick ? 3 : 5, random));
+		log(`  lockout batch (emulator): p50 ${fmt(results.lockout.at(-1).p50Ms, 0)} ms`);
+	}
 
-	for (const name of ['batch', 'before']) {
+	for (const name of scenario('heartbeat') ? ['batch', 'before'] : []) {
 		results.heartbeat.push(await heartbeatCost(designs[name], 20, random));
 		const h = results.heartbeat.at(-1);
 		log(`  heartbeats ${name}: ${fmt(h.matcherRunsPerWaitingMinute)} runs, ${fmt(h.readsPerWaitingMinute)} reads, ${fmt(h.writesPerWaitingMinute)} writes per waiting user-minute`);
 	}
-	for (const n of [2, 20, 200]) {
+	for (const n of scenario('pairs') ? [2, 20, 200] : []) {
 		for (const name of ['batch', 'before']) {
 			results.pairCost.push(await pairCost(designs[name], n, random));
 			const c = results.pairCost.at(-1);
 			log(`  pool ${n} ${name}: ${c.pairs} pairs, ${fmt(c.readsPerPair)} reads/pair, ${fmt(c.writesPerPair)} writes/pair, ${fmt(c.attemptsPerPair, 2)} tx attempts/pair, ${c.double} double, ${c.unmatched} unmatched`);
 		}
 	}
-	results.churn = await churn(designs.batch, { users: 300, durationMs: quick ? 180_000 : 600_000, random, log });
-	log(`  churn: ${results.churn.calls} calls, wait p50 ${results.churn.waitP50Ms} ms p95 ${results.churn.waitP95Ms} ms, ${results.churn.doubleMatches} double, ${results.churn.stranded} stranded`);
+	if (scenario('churn')) {
+		results.churn = await churn(designs.batch, { users: 300, durationMs: quick ? 180_000 : 600_000, random, log });
+		const ch = results.churn;
+		log(`  churn: ${ch.calls} calls, wait p50 ${ch.waitP50Ms} ms p95 ${ch.waitP95Ms} ms (server-stamped p50 ${ch.serverWaitP50Ms} p95 ${ch.serverWaitP95Ms}), ${ch.doubleMatches} double, ${ch.stranded} stranded, bench timer lag p95 ${ch.benchLagP95Ms} ms, ${ch.matchesFoundByReread} matches found by a re-read`);
+	}
 
 	// Usage assumed for the model: chats of ~2 minutes, so ~28 joins an hour, each with a few
 	// seconds' wait (the churn's measured p50 for 'batch'); 1 minute of waiting per hour.
 	const assumptions = { joinsPerHour: 28, waitingMinutesPerHour: 1, note: 'chats ≈ 2 min, so ≈ 28 joins per user-hour; ≈ 1 min of waiting per user-hour' };
 	results.costModel = {
 		assumptions,
-		rows: ['batch', 'before'].map((name) =>
-			costModel(results.pairCost.find((c) => c.design === name && c.n === 200), results.heartbeat.find((h) => h.design === name), assumptions)
-		)
+		rows:
+			scenario('pairs') && scenario('heartbeat')
+				? ['batch', 'before'].map((name) =>
+						costModel(results.pairCost.find((c) => c.design === name && c.n === 200), results.heartbeat.find((h) => h.design === name), assumptions)
+					)
+				: []
 	};
 	const c = results.churn;
-	results.churnCostPerUserHour = c.userHours
+	results.churnCostPerUserHour = c?.userHours
 		? { reads: c.reads / c.userHours, writes: c.writes / c.userHours, invocations: c.invocations / c.userHours }
 		: null;
 	results.checks = evaluateCrowd(results);
@@ -469,7 +561,7 @@ export function evaluateCrowd(r) {
 	const lockEmu = r.lockout.find((x) => x.mode !== 'parallel');
 	const beat = batch(r.heartbeat);
 	const p200 = batch(r.pairCost, (x) => x.n === 200);
-	const cost = r.costModel.rows.find((x) => x.design === 'batch');
+	const cost = r.costModel?.rows.find((x) => x.design === 'batch');
 	const churnOk = r.churn && r.churn.doubleMatches === 0 && r.churn.stranded === 0 && r.churn.failures === 0;
 	const noDoubles = r.pairCost.filter((x) => x.design === 'batch').every((x) => x.double === 0 && x.unmatched === 0);
 	return [
@@ -504,15 +596,21 @@ export function crowdMarkdown(r) {
 	if (ch) {
 		lines.push('', `## Churn (batch design, parallel mode)`, '');
 		lines.push(`${ch.users} users arriving steadily over ${fmt(ch.durationMs / 60_000, 0)} min; chats of 5–30 s, then Next (75 %) or leave (25 %); 5 % of joins vanish while waiting (no leave, no heartbeats); 30 % list one of five interests.`, '');
-		lines.push(row(['Calls', 'Wait p50 ms', 'Wait p95 ms', 'Wait max ms', 'Double matches', 'Stranded', 'Vanished', 'Matched to a vanished page', 'User-hours', 'Reads/user-hour', 'Writes/user-hour', 'Invocations/user-hour', 'Failures']), row(Array(13).fill('---')));
+		lines.push(row(['Calls', 'Wait p50 ms', 'Wait p95 ms', 'Wait max ms', 'Server-stamped wait p50 / p95 ms', 'Bench timer lag p50 / p95 ms', 'Matches found by a re-read', 'Double matches', 'Stranded', 'Vanished', 'Matched to a vanished page', 'User-hours', 'Reads/user-hour', 'Writes/user-hour', 'Invocations/user-hour', 'Failures']), row(Array(16).fill('---')));
 		const per = r.churnCostPerUserHour ?? {};
-		lines.push(row([ch.calls, ch.waitP50Ms, ch.waitP95Ms, ch.waitMaxMs, ch.doubleMatches, ch.stranded, ch.vanished, ch.matchedToVanished, fmt(ch.userHours, 2), fmt(per.reads, 0), fmt(per.writes, 0), fmt(per.invocations, 0), ch.failures]));
+		lines.push(row([ch.calls, ch.waitP50Ms, ch.waitP95Ms, ch.waitMaxMs, `${ch.serverWaitP50Ms} / ${ch.serverWaitP95Ms}`, `${ch.benchLagP50Ms} / ${ch.benchLagP95Ms}`, ch.matchesFoundByReread, ch.doubleMatches, ch.stranded, ch.vanished, ch.matchedToVanished, fmt(ch.userHours, 2), fmt(per.reads, 0), fmt(per.writes, 0), fmt(per.invocations, 0), ch.failures]));
+		lines.push('', 'Wait: from the simulated page\'s join to its seeing the match. Server-stamped: matchedAt − joinedAt on the entry. Bench timer lag: how late this process\'s 200 ms timer fired (every simulated page and matcher run share its thread). Matches found by a re-read: the page\'s heartbeat was refused (its entry was no longer waiting) and it re-read its entry, as the app does, because the snapshot never came.');
 		lines.push('', 'Stranded: someone alive who had waited ≥ 18 s (15 s until everyone accepts anyone, + 3 s for the scheduled run) while another such person was alive in the same pool. Vanished pages can be matched until their heartbeat is 25 s old; the partner page then gives up after its connect timeout.');
 	}
 	lines.push('', '## Cost model (matching only, per user-hour, and per day at 10,000 concurrent users)', '');
 	lines.push(`Assumptions: ${r.costModel.assumptions.note}. Per-pair figures from the pool-200 run, heartbeat figures from the heartbeat run, both measured in this run for both designs. Call setup, signaling and chat cost the same in both designs and are left out.`, '');
-	lines.push(row(['Design', 'Reads / user-h', 'Writes / user-h', 'Invocations / user-h', 'Compute s / user-h', 'Cloud Tasks ops / user-h', 'USD / user-h', 'USD / day at 10k concurrent']), row(Array(8).fill('---')));
-	for (const m of r.costModel.rows) lines.push(row([m.design, fmt(m.reads), fmt(m.writes), fmt(m.invocations), fmt(m.computeSeconds, 2), fmt(m.tasks, 2), fmt(m.usdPerUserHour, 6), `$${fmt(m.usdPerDayAt10k, 2)}`]));
+	lines.push(row(['Design', 'Reads / user-h', 'Writes / user-h', 'Invocations / user-h', 'Instance s / user-h (80 per instance)', 'Cloud Tasks ops / user-h', 'USD / user-h', 'USD / day at 10k concurrent', 'Upper bound: invocation s / user-h, one instance each', 'Upper bound USD / day']), row(Array(10).fill('---')));
+	for (const m of r.costModel?.rows ?? [])
+		lines.push(row([m.design, fmt(m.reads), fmt(m.writes), fmt(m.invocations), fmt(m.computeSeconds, 2), fmt(m.tasks, 2), fmt(m.usdPerUserHour, 6), `$${fmt(m.usdPerDayAt10k, 2)}`, fmt(m.computeSecondsUnshared, 2), `$${fmt(m.usdPerDayAt10kUnshared, 2)}`]));
+	lines.push(
+		'',
+		`Compute is billed as Cloud Run bills request-based instances: instance-time while at least one request is served, with up to ${FUNCTION_CONCURRENCY} concurrent invocations per instance (the Cloud Functions 2nd gen default at 1 vCPU; runtime.ts sets no lower concurrency). The upper-bound columns bill each invocation's wall time as if it had an instance to itself. Both are measured on this machine, whose load stretches every invocation's wall time (the emulator and the simulated clients share its cores), so both overstate production.`
+	);
 	lines.push('', `Prices: ${r.prices.source}`);
 	return lines.join('\n') + '\n';
 }

@@ -10,9 +10,16 @@ import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * main just before the batch matcher was merged into it (1ac87e4, "Merge branch 'matching'"),
+ * whose matchmaker is the one-seeker-per-write design. The merge-base with main, used
+ * before, is this design itself once the branch is merged.
+ */
+const BEFORE_BATCH_MATCHER = '2f9c946';
+
 export function baselineCommit(root) {
-	if (process.env.BASELINE_COMMIT) return process.env.BASELINE_COMMIT;
-	return execFileSync('git', ['merge-base', 'HEAD', 'main'], { cwd: root, encoding: 'utf8' }).trim();
+	const ref = process.env.BASELINE_COMMIT ?? BEFORE_BATCH_MATCHER;
+	return execFileSync('git', ['rev-parse', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' }).trim();
 }
 
 /** Compiles the previous design's functions from git (once per commit). */

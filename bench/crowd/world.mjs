@@ -31,6 +31,8 @@ export class World {
 		this.timers = new Set();
 		this.running = 0;
 		this.maxRunning = 0;
+		/** [atMs, +1 | -1] for every invocation's start and end, for instanceSeconds(). */
+		this.busyEdges = [];
 		this.known = new Map();
 		this.idleWaiters = [];
 		this.stopped = false;
@@ -67,10 +69,12 @@ export class World {
 			this.running++;
 			this.maxRunning = Math.max(this.maxRunning, this.running);
 			const started = Date.now();
+			this.busyEdges.push([started, 1]);
 			counted(this.matcher, job)
 				.then((report) => report && this.reports.push({ ...report, ms: Date.now() - started }))
 				.catch((error) => this.failures.push(String(error).split('\n')[0]))
 				.finally(() => {
+					this.busyEdges.push([Date.now(), -1]);
 					this.running--;
 					this.pump();
 					this.checkIdle();
@@ -141,6 +145,25 @@ export class World {
 		for (const t of this.timers) clearTimeout(t);
 		this.timers.clear();
 		for (const resolve of this.idleWaiters.splice(0)) resolve();
+	}
+
+	/**
+	 * Instance-seconds as Cloud Run bills them (request-based billing: an instance is billed
+	 * while it serves at least one request), with the invocations packed onto instances of
+	 * `concurrency` requests each: at every moment ceil(running / concurrency) instances.
+	 * Cloud Functions 2nd gen serves 80 requests per instance by default (1 vCPU and up).
+	 */
+	instanceSeconds(concurrency = 80) {
+		const edges = [...this.busyEdges].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+		let running = 0;
+		let last = null;
+		let ms = 0;
+		for (const [at, step] of edges) {
+			if (last !== null) ms += (at - last) * Math.ceil(running / concurrency);
+			running += step;
+			last = at;
+		}
+		return ms / 1000;
 	}
 
 	sum(pick) {

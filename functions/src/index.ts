@@ -12,6 +12,7 @@ import { leaveByBeacon } from './matching/leave';
 import { cloudTasksScheduler, parseShardTask, waitUntilDue } from './matching/tasks';
 import { cleanUpAbandonedAccounts } from './maintenance/accounts';
 import { cleanUpEndedCall } from './calls/cleanup';
+import { callLeftUnseen, endCallLeftUnseen } from './calls/endOnLeave';
 import { sweepOldFiles, sweepStale } from './maintenance/sweep';
 import { callFileStore } from './storage';
 import { isJoinWrite, matchJoin, runShard } from './matching/matchmaker';
@@ -25,10 +26,17 @@ import { appCheckOptions } from './appCheck';
 /**
  * A join runs (or queues) the matcher for the joiner's pool shard. Firestore triggers
  * cannot filter by field, so heartbeats, leaves and matches invoke this too: they return
- * here, before any read, and run no matching.
+ * here, before any read, and run no matching. A leave from a matched entry (Stop before
+ * the page saw the match) ends that call, so the partner is told at once.
  */
 export const matchmaker = onDocumentWritten({ ...RUNTIME.matchmaker, document: 'lobby/{uid}' }, async (event) => {
 	const after = event.data?.after;
+	const leftCall = callLeftUnseen(event.data?.before?.data(), after?.data());
+	if (leftCall !== null) {
+		const outcome = await endCallLeftUnseen(db(), event.params.uid, leftCall);
+		if (outcome === 'ended') logger.info('matchmaker: call ended by a leave before it was seen', { uid: event.params.uid, callId: leftCall });
+		return;
+	}
 	if (!isJoinWrite(event.data?.before?.data(), after?.data())) return;
 	const started = Date.now();
 	const entry = parseLobbyEntry(after!.ref.path, after!.data() ?? {});

@@ -198,13 +198,7 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'reportPartner, blocks
 		expect((await adminDb().doc(`safety/${bob!.uid}`).get()).get('reportsReceived')).toHaveLength(1);
 	}, 60_000);
 
-	// Known failure after merging the sharded matcher with the standing-weighted bans: the
-	// matcher does not take a banned user's admin-written waiting entry out of line within
-	// 20 s. Skipped loudly until fixed (see the closing note of 2026-12-01).
-	const afterMergeFix = it.skip;
-	console.warn('\n⚠️  SKIPPED 1 test in reports.spec.ts: known failure after the 2026-12-01 merge (banned entry not turned away by the sharded matcher).\n');
-
-	afterMergeFix('three different reporters with standing ban the user: joins refused, and the matchmaker never pairs them', async () => {
+	it('three different reporters with standing ban the user: joins refused, and the matchmaker never pairs them', async () => {
 		const [target, r1, r2, r3, other] = (users = await Promise.all(
 			['target', 'r1', 'r2', 'r3', 'other'].map((n) => createUser(n))
 		));

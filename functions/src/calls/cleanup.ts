@@ -3,8 +3,9 @@
 // left, as a member leaving would; the sweep deletes them), and the
 // files shared in it (their Firestore entries and the bytes in Cloud Storage). The slim
 // call document (members, who ended it, when) stays so a member can still report.
-import { type Firestore } from 'firebase-admin/firestore';
-import { COLLECTIONS, type CallDoc, LOBBY_LEAVE } from '../shared/model';
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { COLLECTIONS, type CallDoc, type CallExpiryWrite, LOBBY_LEAVE } from '../shared/model';
+import { endedCallExpiresAtMs } from '../shared/retention';
 import { callStoragePrefix } from '../shared/files';
 import { lobbyCollection } from '../firestore';
 import type { CallFileStore } from '../storage';
@@ -34,6 +35,10 @@ export async function cleanUpEndedCall(
 	const lobbyEntries = await firestore.getAll(...call.members.map((uid) => lobby.doc(uid)));
 	const batch = firestore.batch();
 	for (const uid of call.members) batch.delete(callRef.collection(COLLECTIONS.signals).doc(uid));
+	// The record's TTL field, for the policy on calls.expireAt (README "Operations"); the
+	// sweep deletes by endedAt on the same duration where no TTL runs (the emulator).
+	const expiry: CallExpiryWrite<Timestamp> = { expireAt: Timestamp.fromMillis(endedCallExpiresAtMs(call.endedAtMs ?? Date.now())) };
+	batch.update(callRef, { ...expiry });
 	await batch.commit();
 	await Promise.all(
 		lobbyEntries.map(async (snap) => {

@@ -25,8 +25,7 @@ import {
 	type Transaction
 } from 'firebase-admin/firestore';
 import { logger } from 'firebase-functions/v2';
-import { safetyRecordOf } from '../firestore';
-import { avoidedBy, isBanActive } from '../shared/safety';
+import { avoidedBy, EMPTY_SAFETY_RECORD, isBanActive, parseSafetyRecord, SAFETY_COLLECTIONS } from '../shared/safety';
 import {
 	COLLECTIONS,
 	DocumentShapeError,
@@ -93,7 +92,7 @@ interface Known {
 }
 
 const historyCache = new Map<string, { at: number; known: Promise<Known> }>();
-const poolShardsCache = new Map<string, { at: number; shards: number }>();
+const poolShardsCache = new Map<string, { at: number; shards: number | Promise<number> }>();
 
 /** Forget what this instance cached (tests that rewrite history between steps). */
 export function forgetCachedHistory(): void {
@@ -121,13 +120,22 @@ export function isJoinWrite(before: FirestoreData | undefined, after: FirestoreD
 	return millis(before.joinedAt) !== millis(after.joinedAt);
 }
 
+/** The pool's shard count; a burst of joins on one instance shares one read of it. */
 async function shardCountOf(firestore: Firestore, pool: string, counter: { reads: number }): Promise<number> {
 	const cached = poolShardsCache.get(pool);
 	if (cached && Date.now() - cached.at < POOL_CACHE_MS) return cached.shards;
+	const at = Date.now();
 	counter.reads++;
-	const value: unknown = (await firestore.collection(MATCH_COLLECTIONS.pools).doc(pool).get()).get('shards');
-	const shards = typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : 1;
-	poolShardsCache.set(pool, { at: Date.now(), shards });
+	const shards = firestore
+		.collection(MATCH_COLLECTIONS.pools)
+		.doc(pool)
+		.get()
+		.then((snap) => {
+			const value: unknown = snap.get('shards');
+			return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : 1;
+		});
+	poolShardsCache.set(pool, { at, shards });
+	shards.catch(() => poolShardsCache.delete(pool));
 	return shards;
 }
 
@@ -288,22 +296,27 @@ async function runOnce(firestore: Firestore, ref: ShardRef, report: ShardRunRepo
 	const departed = people.filter((p) => !isAlive(p, nowMs));
 	const live = people.filter((p) => isAlive(p, nowMs));
 	report.live = live.length;
-	// Out of line as the run passes them, guarded by the version read: a page that beat
-	// meanwhile keeps its place.
-	report.departedMarkedLeft += await markLeft(departed.map((p) => docs.get(p.uid)!), report);
-
-	if (live.length < 2) {
-		await adjustShardCount(firestore, ref, live, scheduler, report);
-		return false;
-	}
-	const known = new Map<string, Known>();
-	await Promise.all(live.map(async (p) => known.set(p.uid, await knownAbout(firestore, p, nowMs, report))));
+	// Departed entries go out of line as the run passes them, guarded by the version read
+	// (a page that beat meanwhile keeps its place), while the live ones' histories are read:
+	// nobody waits on the other.
+	// Bans are checked even for someone alone in the shard: a banned entry must leave the
+	// line at once (the page then shows why), not when a second person happens to join.
+	// What is read is cached for the length of the wait, so the pairing below reuses it.
+	const [departedLeft, known] = await Promise.all([
+		markLeft(departed.map((p) => docs.get(p.uid)!), report),
+		knownAbout(firestore, live, nowMs, report)
+	]);
+	report.departedMarkedLeft += departedLeft;
 	const banned = live.filter((p) => {
 		const until = known.get(p.uid)?.bannedUntilMs ?? null;
 		return until !== null && isBanActive({ untilMs: until }, nowMs);
 	});
 	report.bannedMarkedLeft += await markLeft(banned.map((p) => docs.get(p.uid)!), report);
 	const eligible = live.filter((p) => !banned.includes(p));
+	if (eligible.length < 2) {
+		await adjustShardCount(firestore, ref, eligible, scheduler, report);
+		return false;
+	}
 	const historyOf = (uid: string): History => known.get(uid)?.history ?? { recentPartners: new Set(), blocked: new Set() };
 
 	const plan = planPairs(eligible, historyOf, nowMs);
@@ -391,36 +404,65 @@ async function markLeft(docs: DocumentSnapshot[], report: ShardRunReport): Promi
 	return done;
 }
 
-/** Blocks, ban and recent partners of a waiting person, cached for the length of their wait. */
-function knownAbout(firestore: Firestore, p: LobbyPerson, nowMs: number, report: ShardRunReport): Promise<Known> {
-	const key = `${p.uid}@${p.joinedAtMs}`;
-	const cached = historyCache.get(key);
-	if (cached && nowMs - cached.at < HISTORY_CACHE_MS) return cached.known;
+/** Most values an `array-contains-any` filter takes. */
+const ARRAY_CONTAINS_ANY_MAX = 30;
+
+/**
+ * Blocks, ban and recent partners of the waiting people, each cached for the length of
+ * their wait (concurrent runs share one read). Whoever is not cached yet is read in bulk:
+ * their safety records in one batched get, and their recent calls with one query per 30
+ * people (a call between two of them is read once, and a query that finds nothing costs
+ * one read, not one per person).
+ */
+async function knownAbout(firestore: Firestore, people: readonly LobbyPerson[], nowMs: number, report: ShardRunReport): Promise<Map<string, Known>> {
 	if (historyCache.size > 50_000) historyCache.clear();
-	const known = (async (): Promise<Known> => {
-		const [record, recent] = await Promise.all([safetyRecordOf(firestore, p.uid), recentPartnersOf(firestore, p.uid, nowMs)]);
-		report.reads += 1 + Math.max(1, recent.docs);
-		return { history: { recentPartners: recent.partners, blocked: avoidedBy(record) }, bannedUntilMs: record.bannedUntilMs };
-	})();
-	historyCache.set(key, { at: nowMs, known });
-	known.catch(() => historyCache.delete(key));
-	return known;
+	const keyOf = (p: LobbyPerson) => `${p.uid}@${p.joinedAtMs}`;
+	const fresh = people.filter((p) => {
+		const cached = historyCache.get(keyOf(p));
+		return !cached || nowMs - cached.at >= HISTORY_CACHE_MS;
+	});
+	if (fresh.length > 0) {
+		const loaded = loadKnown(firestore, fresh.map((p) => p.uid), nowMs, report);
+		for (const p of fresh) {
+			const known = loaded.then((all) => all.get(p.uid)!);
+			historyCache.set(keyOf(p), { at: nowMs, known });
+			known.catch(() => historyCache.delete(keyOf(p)));
+		}
+	}
+	const entries = await Promise.all(people.map(async (p) => [p.uid, await historyCache.get(keyOf(p))!.known] as const));
+	return new Map(entries);
 }
 
-/** Whom the person was in a call with lately, from the slim call records that stay. */
-async function recentPartnersOf(firestore: Firestore, uid: string, nowMs: number): Promise<{ partners: Set<string>; docs: number }> {
+async function loadKnown(firestore: Firestore, uids: readonly string[], nowMs: number, report: ShardRunReport): Promise<Map<string, Known>> {
+	const safety = firestore.collection(SAFETY_COLLECTIONS.safety);
 	const since = Timestamp.fromMillis(nowMs - REMATCH_COOLDOWN_MS);
-	const snap = await firestore
-		.collection(COLLECTIONS.calls)
-		.where('members', 'array-contains', uid)
-		.where('createdAt', '>=', since)
-		.get();
-	const partners = new Set<string>();
-	for (const doc of snap.docs) {
-		const members: unknown = doc.get('members');
-		if (Array.isArray(members)) for (const m of members) if (typeof m === 'string' && m !== uid) partners.add(m);
+	const chunks: string[][] = [];
+	for (let i = 0; i < uids.length; i += ARRAY_CONTAINS_ANY_MAX) chunks.push(uids.slice(i, i + ARRAY_CONTAINS_ANY_MAX));
+	const [records, ...recentCalls] = await Promise.all([
+		firestore.getAll(...uids.map((uid) => safety.doc(uid))),
+		...chunks.map((chunk) =>
+			firestore.collection(COLLECTIONS.calls).where('members', 'array-contains-any', chunk).where('createdAt', '>=', since).get()
+		)
+	]);
+	report.reads += records.length + recentCalls.reduce((n, snap) => n + Math.max(1, snap.size), 0);
+	const partners = new Map(uids.map((uid) => [uid, new Set<string>()]));
+	for (const snap of recentCalls) {
+		for (const doc of snap.docs) {
+			const members: unknown = doc.get('members');
+			if (!Array.isArray(members)) continue;
+			for (const m of members) for (const other of members) if (m !== other && typeof other === 'string') partners.get(m)?.add(other);
+		}
 	}
-	return { partners, docs: snap.size };
+	const known = new Map<string, Known>();
+	for (const snap of records) {
+		const data = snap.data();
+		const record = data ? parseSafetyRecord(snap.ref.path, data) : EMPTY_SAFETY_RECORD;
+		known.set(snap.id, {
+			history: { recentPartners: partners.get(snap.id) ?? new Set(), blocked: avoidedBy(record) },
+			bannedUntilMs: record.bannedUntilMs
+		});
+	}
+	return known;
 }
 
 /**

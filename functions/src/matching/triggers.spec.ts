@@ -1,5 +1,6 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
+import { callLeftUnseen } from '../calls/endOnLeave';
 import { isJoinWrite } from './matchmaker';
 import { parseShardTask } from './tasks';
 
@@ -26,6 +27,22 @@ describe('which lobby writes run the matcher', () => {
 		expect(isJoinWrite(waiting(1), { ...waiting(1), status: 'left' })).toBe(false);
 		expect(isJoinWrite(waiting(1), { ...waiting(1), status: 'matched' })).toBe(false);
 		expect(isJoinWrite(waiting(1), undefined)).toBe(false);
+	});
+});
+
+describe('which lobby writes end a call', () => {
+	const matched = { ...waiting(1), status: 'matched', callId: 'call-1', partner: 'p', role: 'offerer', commonInterests: [] };
+
+	it('a leave from a matched entry (Stop before the page saw the match) names the call', () => {
+		expect(callLeftUnseen(matched, { ...matched, status: 'left' })).toBe('call-1');
+	});
+
+	it('joins, heartbeats, matches and leaves while waiting do not', () => {
+		expect(callLeftUnseen(waiting(1), { ...waiting(1), status: 'left' })).toBeNull();
+		expect(callLeftUnseen(waiting(1), matched)).toBeNull();
+		expect(callLeftUnseen(matched, waiting(2))).toBeNull();
+		expect(callLeftUnseen(matched, undefined)).toBeNull();
+		expect(callLeftUnseen({ ...matched, callId: 7 }, { ...matched, status: 'left' })).toBeNull();
 	});
 });
 

@@ -263,6 +263,11 @@ export interface CallEndWrite<Ts> {
 	endedAt: Ts;
 }
 
+/** Added by callCleanup when a call ends: the ended call's TTL field (retention.ts endedCallExpiresAtMs). */
+export interface CallExpiryWrite<Ts> {
+	expireAt: Ts;
+}
+
 export function parseCallDoc(path: string, data: FirestoreData): CallDoc {
 	const read = reader(path, data);
 	const [first, second, ...more] = read.stringList('members', 2, 128);

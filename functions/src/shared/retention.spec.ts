@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ABANDONED_AFTER_MS } from '../maintenance/accounts';
 import { ENDED_CALL_RETENTION_MS, MAX_CALL_MS, MAX_FILE_AGE_MS, REPORT_RETENTION_MS } from '../maintenance/sweep';
-import { RETENTION_DAYS, RETENTION_MS, WHAT_IS_KEPT, retentionTableRow } from './retention';
+import { RETENTION_DAYS, RETENTION_MS, WHAT_IS_KEPT, endedCallExpiresAtMs, retentionTableRow } from './retention';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 const DAY = 24 * 60 * 60_000;
@@ -17,6 +17,10 @@ describe('what is kept, and for how long', () => {
 		expect(MAX_FILE_AGE_MS).toBe(RETENTION_MS.sharedFilesBackstop);
 		// A file can never outlive the longest call plus the backstop.
 		expect(MAX_FILE_AGE_MS).toBeGreaterThan(MAX_CALL_MS);
+	});
+
+	it('an ended call expires (TTL) on the ended-call retention after it ended', () => {
+		expect(endedCallExpiresAtMs(1_000)).toBe(1_000 + 7 * DAY);
 	});
 
 	it('states the durations the issue of record promised: 30 days, 7 days, 24 h', () => {

@@ -33,6 +33,14 @@ export const RETENTION_MS = {
 	sharedFilesBackstop: RETENTION_HOURS.sharedFilesBackstop * HOUR_MS
 } as const;
 
+/**
+ * When an ended call's record may go: the `expireAt` its TTL policy deletes by (the sweep
+ * deletes by `endedAt` on the same duration). Written by callCleanup when the call ends.
+ */
+export function endedCallExpiresAtMs(endedAtMs: number): number {
+	return endedAtMs + RETENTION_MS.endedCalls;
+}
+
 export interface RetainedData {
 	/** What is kept, in the words of the privacy text. */
 	what: string;
