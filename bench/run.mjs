@@ -2,6 +2,7 @@
 // Tangent's bench (issue #6). `npm run bench` builds the app and the functions, then runs
 // this: it starts the emulator suite itself (see lib/emulators.mjs for why), then
 //   5. front-end weight            (weight.mjs)
+//   9. the start page on a phone    (lighthouse.mjs: Lighthouse 12 mobile, simulated throttling)
 //   2/3/4b. call setup in Chromium  (browser/callSetup.mjs: Tangent text, codelab, video)
 //   6. Safe video's cost            (browser/safeVideo.mjs: on vs off, fake camera from a Y4M clip)
 //   1/4a. matchmaking at N users   (load/matchmaking.mjs: Tangent, single-document queue)
@@ -12,6 +13,8 @@
 // with PASS/FAIL and exits 0 whether or not they are met (the report says which).
 //
 // BENCH_QUICK=1: N = 100 only and fewer repeats, for iterating on the bench itself.
+// BENCH_ONLY=weight,lighthouse,storage,call-setup,safe-video,crowd,matchmaking: only those
+// phases (the report then holds only their figures).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,11 +25,13 @@ import { APP_RULES, loadRules, now, ROOT, rulesWithBaselines, startEmulatorsWhen
 import { evaluate, markdown, summaryTable, svgPanels } from './lib/report.mjs';
 import { latencySvg } from './lib/svg.mjs';
 import { runMatchmakingSet } from './load/matchmaking.mjs';
+import { measureLighthouse } from './lighthouse.mjs';
 import { measureStorageRules } from './storageRules.mjs';
 import { runCrowdBench } from './crowd/crowd.mjs';
 import { measureWeight } from './weight.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim())) : null;
 // The Admin SDK in this process talks to the emulators only; don't probe for a GCP metadata server.
 process.env.METADATA_SERVER_DETECTION = 'none';
 const OUT = join(ROOT, 'bench-results');
@@ -38,7 +43,7 @@ const config = {
 	spreadMs: 3_000,
 	waitMs: { tangent: QUICK ? 60_000 : 120_000, 'single-doc': QUICK ? 60_000 : 120_000, parallel: 60_000 },
 	usersPerWorker: 500,
-	iterations: QUICK ? { text: 3, video: 2, safeVideo: 2 } : { text: 10, video: 5, safeVideo: 3 },
+	iterations: QUICK ? { text: 3, video: 2, safeVideo: 2, lighthouse: 1 } : { text: 10, video: 5, safeVideo: 3, lighthouse: 3 },
 	warmup: 1
 };
 
@@ -80,12 +85,13 @@ async function main() {
 	mkdirSync(OUT, { recursive: true });
 	const opsFile = join(OUT, 'admin-ops.jsonl');
 	const results = {
-		meta: { startedAt: new Date().toISOString(), quick: QUICK, machine: machine(), git: gitInfo(), loadBefore: os.loadavg() },
+		meta: { startedAt: new Date().toISOString(), quick: QUICK, only: ONLY ? [...ONLY] : null, machine: machine(), git: gitInfo(), loadBefore: os.loadavg() },
 		config,
 		matchmaking: [],
 		callSetup: {},
 		weight: null,
 		storageRules: null,
+		lighthouse: null,
 		errors: []
 	};
 	log(`${QUICK ? 'quick' : 'full'} run; starting the emulators (output in bench-results/emulators.log)`);
@@ -107,7 +113,11 @@ async function main() {
 	const interrupted = () => Boolean(env.emulators?.diedAt) || (env.browser !== null && !env.browser.isConnected());
 
 	/** Runs a phase; if the emulators or Chromium were killed under it, restarts them and runs it once more. */
-	const phase = async (name, fn, { browser: needsBrowser = true } = {}) => {
+	const phase = async (key, name, fn, { browser: needsBrowser = true } = {}) => {
+		if (ONLY && !ONLY.has(key)) {
+			log(`${name}: skipped (BENCH_ONLY=${process.env.BENCH_ONLY})`);
+			return;
+		}
 		for (let attempt = 1; attempt <= 2; attempt++) {
 			const t = now();
 			log(`${name}…`);
@@ -135,18 +145,24 @@ async function main() {
 	try {
 		await ensureUp(true);
 
-		await phase('front-end weight', async () => {
+		await phase('weight', 'front-end weight', async () => {
 			results.weight = await measureWeight({ browser: env.browser });
 			log(`  start page JS ${(results.weight.startPage.jsGzip / 1024).toFixed(1)} KB gz, text chat ${(results.weight.textChat.totalGzip / 1024).toFixed(1)} KB gz`);
 		});
 
-		await phase('Storage rules runtime (start, verify latency)', async () => {
+		await phase('lighthouse', 'start page on a phone (Lighthouse mobile)', async () => {
+			results.lighthouse = await measureLighthouse({ runs: config.iterations.lighthouse, log });
+			const l = results.lighthouse;
+			log(`  median: score ${l.score}, FCP ${Math.round(l.fcpMs)} ms, LCP ${Math.round(l.lcpMs)} ms, TBT ${Math.round(l.tbtMs)} ms, CLS ${l.cls.toFixed(3)}`);
+		}, { browser: false });
+
+		await phase('storage', 'Storage rules runtime (start, verify latency)', async () => {
 			results.storageRules = await measureStorageRules({ iterations: QUICK ? 50 : 200 });
 			const s = results.storageRules;
 			log(s.error ? `  ${s.error}` : `  storage.rules loaded ${Math.round(s.rulesLoadedMs)} ms after start, verify p50 ${s.get.p50.toFixed(1)} ms`);
 		}, { browser: false });
 
-		await phase('call setup in Chromium (Tangent text + Next, codelab baseline, alternating)', async () => {
+		await phase('call-setup', 'call setup in Chromium (Tangent text + Next, codelab baseline, alternating)', async () => {
 			env.harness ??= await serveCodelabHarness(join(OUT, '.harness'));
 			const text = [];
 			const codelab = [];
@@ -165,22 +181,22 @@ async function main() {
 			results.callSetup.codelab = merge(codelab);
 		});
 
-		await phase('call setup in Chromium (Tangent video)', async () => {
+		await phase('call-setup', 'call setup in Chromium (Tangent video)', async () => {
 			results.callSetup.tangentVideo = await runTangentVideo({ browser: env.browser, iterations: config.iterations.video, log });
 		});
 		await env.browser?.close().catch(() => {});
 		env.browser = null;
 
-		await phase('Safe video in Chromium (on vs off)', async () => {
+		await phase('safe-video', 'Safe video in Chromium (on vs off)', async () => {
 			results.safeVideo = await runSafeVideo({ launchArgs: CHROMIUM_ARGS, iterations: config.iterations.safeVideo, log });
 		}, { browser: false });
 
-		await phase('matching under a crowd (issue #12)', async () => {
+		await phase('crowd', 'matching under a crowd (issue #12)', async () => {
 			results.crowd = await runCrowdBench({ quick: QUICK, out: OUT, log: (l) => log(l) });
 		}, { browser: false });
 
 		for (const n of config.ns) {
-			await phase(`matchmaking, N = ${n}`, async () => {
+			await phase('matchmaking', `matchmaking, N = ${n}`, async () => {
 				const scenarios = [...(config.parallelNs.includes(n) ? ['parallel'] : []), 'tangent', 'single-doc'];
 				const set = await runMatchmakingSet({
 					n,
