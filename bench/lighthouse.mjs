@@ -100,6 +100,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 			`score ${r.score}, FCP ${Math.round(r.fcpMs)} ms, LCP ${Math.round(r.lcpMs)} ms, TBT ${Math.round(r.tbtMs)} ms, CLS ${r.cls.toFixed(3)}`
 	);
 	console.log(`${r.lcpMs <= 2_000 ? 'PASS' : 'FAIL'}  LCP ≤ 2.0 s`);
+	console.log(`Largest contentful paint element: ${r.lcpElement}`);
 	console.log('Requests (last run):');
 	for (const q of r.requests) console.log(`  ${String(q.startMs).padStart(6)} ms  ${(q.transferBytes / 1024).toFixed(1).padStart(6)} KB  ${q.type ?? ''}  ${q.url}`);
 }

@@ -70,8 +70,9 @@ async function fetchedAssets(page) {
 
 export async function measureWeight({ browser }) {
 	const graph = importGraph();
+	// The start page's own shell (prerendered; its links are relative, "./_app/…").
 	const html = readFileSync(join(BUILD, 'index.html'), 'utf8');
-	const htmlAssets = [...html.matchAll(/<link href="\/([^"]+\.(?:js|css))" rel="(?:modulepreload|stylesheet)"/g)].map((m) => m[1]);
+	const htmlAssets = [...html.matchAll(/<link href="\.?\/([^"]+\.(?:js|css))" rel="(?:modulepreload|stylesheet)"/g)].map((m) => m[1]);
 
 	await clearFirestore();
 	const contexts = await Promise.all([0, 1].map(() => browser.newContext()));
