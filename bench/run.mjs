@@ -3,12 +3,12 @@
 // this: it starts the emulator suite itself (see lib/emulators.mjs for why), then
 //   5. front-end weight            (weight.mjs)
 //   9. the start page on a phone    (lighthouse.mjs: Lighthouse 12 mobile, simulated throttling)
-//   2/3/4b. call setup in Chromium  (browser/callSetup.mjs: Tangent text, codelab, video)
-//   6. Safe video's cost            (browser/safeVideo.mjs: on vs off, fake camera from a Y4M clip)
-//   1/4a. matchmaking at N users   (load/matchmaking.mjs: Tangent, single-document queue)
 //   6. Storage rules runtime        (storageRules.mjs: start time, verify latency)
+//   8. Safe video's cost            (browser/safeVideo.mjs: on vs off, fake camera from a Y4M clip)
+//   2/3/4b. call setup in Chromium  (browser/callSetup.mjs: Tangent text, codelab, video)
 //   7. matching under a crowd       (crowd/crowd.mjs: lockout, heartbeats, cost per pair,
 //                                    contention, churn, cost model; report in crowd.md)
+//   1/4a. matchmaking at N users   (load/matchmaking.mjs: Tangent, single-document queue)
 // and writes bench-results/report.md, report.json and latency.svg. Prints the targets
 // with PASS/FAIL and exits 0 whether or not they are met (the report says which).
 //
@@ -80,6 +80,17 @@ function merge(parts) {
 	return out;
 }
 
+/** Writes report.json, report.md and latency.svg from what has been measured so far; the targets. */
+function writeReport(results) {
+	results.meta.durationS = (now() - started) / 1000;
+	const targets = evaluate(results);
+	results.targets = targets;
+	writeFileSync(join(OUT, 'report.json'), JSON.stringify(results, null, 1));
+	writeFileSync(join(OUT, 'report.md'), markdown(results, targets));
+	writeFileSync(join(OUT, 'latency.svg'), latencySvg(svgPanels(results)));
+	return targets;
+}
+
 async function main() {
 	rmSync(OUT, { recursive: true, force: true });
 	mkdirSync(OUT, { recursive: true });
@@ -126,6 +137,8 @@ async function main() {
 				await fn();
 				if (!interrupted()) {
 					log(`${name} done in ${((now() - t) / 1000).toFixed(0)} s`);
+					// A long run that is stopped part-way still leaves the figures it has.
+					writeReport(results);
 					return;
 				}
 				throw new Error('the emulator suite or Chromium stopped during the phase');
@@ -162,6 +175,13 @@ async function main() {
 			log(s.error ? `  ${s.error}` : `  storage.rules loaded ${Math.round(s.rulesLoadedMs)} ms after start, verify p50 ${s.get.p50.toFixed(1)} ms`);
 		}, { browser: false });
 
+		// Safe video launches its own Chromium (a fake camera playing a clip); the shared one waits closed.
+		await env.browser?.close().catch(() => {});
+		env.browser = null;
+		await phase('safe-video', 'Safe video in Chromium (on vs off)', async () => {
+			results.safeVideo = await runSafeVideo({ launchArgs: CHROMIUM_ARGS, iterations: config.iterations.safeVideo, log });
+		}, { browser: false });
+
 		await phase('call-setup', 'call setup in Chromium (Tangent text + Next, codelab baseline, alternating)', async () => {
 			env.harness ??= await serveCodelabHarness(join(OUT, '.harness'));
 			const text = [];
@@ -184,12 +204,6 @@ async function main() {
 		await phase('call-setup', 'call setup in Chromium (Tangent video)', async () => {
 			results.callSetup.tangentVideo = await runTangentVideo({ browser: env.browser, iterations: config.iterations.video, log });
 		});
-		await env.browser?.close().catch(() => {});
-		env.browser = null;
-
-		await phase('safe-video', 'Safe video in Chromium (on vs off)', async () => {
-			results.safeVideo = await runSafeVideo({ launchArgs: CHROMIUM_ARGS, iterations: config.iterations.safeVideo, log });
-		}, { browser: false });
 
 		await phase('crowd', 'matching under a crowd (issue #12)', async () => {
 			results.crowd = await runCrowdBench({ quick: QUICK, out: OUT, log: (l) => log(l) });
@@ -225,12 +239,7 @@ async function main() {
 	}
 
 	results.meta.finishedAt = new Date().toISOString();
-	results.meta.durationS = (now() - started) / 1000;
-	const targets = evaluate(results);
-	results.targets = targets;
-	writeFileSync(join(OUT, 'report.json'), JSON.stringify(results, null, 1));
-	writeFileSync(join(OUT, 'report.md'), markdown(results, targets));
-	writeFileSync(join(OUT, 'latency.svg'), latencySvg(svgPanels(results)));
+	const targets = writeReport(results);
 	rmSync(join(OUT, '.harness'), { recursive: true, force: true });
 
 	console.log(`\nTangent bench (${QUICK ? 'quick' : 'full'} run, ${(results.meta.durationS / 60).toFixed(1)} min) — bench-results/report.md\n`);
