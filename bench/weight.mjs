@@ -68,6 +68,18 @@ async function fetchedAssets(page) {
 	);
 }
 
+/**
+ * The start page has loaded the Firebase SDK after its first paint: its anonymous sign-in
+ * has been answered. (Not "network idle": the SDK's Firestore stream stays open.)
+ */
+async function sdkLoaded(page) {
+	await page.waitForFunction(
+		() => performance.getEntriesByType('resource').some((e) => e.name.includes('identitytoolkit.googleapis.com')),
+		null,
+		{ timeout: 90_000, polling: 200 }
+	);
+}
+
 export async function measureWeight({ browser }) {
 	const graph = importGraph();
 	// The start page's own shell (prerendered; its links are relative, "./_app/…").
@@ -91,14 +103,14 @@ export async function measureWeight({ browser }) {
 	try {
 		const [page, partner] = await Promise.all(contexts.map((c) => c.newPage()));
 		await page.goto(`${APP_URL}/`);
-		await page.waitForLoadState('networkidle');
+		await sdkLoaded(page);
 		await sleep(500);
 		const onStart = await fetchedAssets(page);
 		const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
 
 		// A text chat: Start on both pages, until the data channel is open.
 		await partner.goto(`${APP_URL}/`);
-		await partner.waitForLoadState('networkidle');
+		await sdkLoaded(partner);
 		await page.getByRole('button', { name: 'Start' }).click();
 		await partner.getByRole('button', { name: 'Start' }).click();
 		await Promise.all([page, partner].map((p) => p.getByTestId('status').getByText(STATUS.connected).waitFor({ timeout: 30_000 })));
