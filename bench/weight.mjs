@@ -11,7 +11,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { APP_URL, clearFirestore, ROOT, sleep } from './lib/emulators.mjs';
-import { STATUS } from './browser/callSetup.mjs';
+import { ACCEPT_TERMS, STATUS } from './browser/callSetup.mjs';
+import { appStorageKeys } from './lib/appKeys.mjs';
 
 const BUILD = join(ROOT, 'build');
 const MANIFEST = join(ROOT, '.svelte-kit', 'output', 'client', '.vite', 'manifest.json');
@@ -89,17 +90,8 @@ export async function measureWeight({ browser }) {
 	await clearFirestore();
 	const contexts = await Promise.all([0, 1].map(() => browser.newContext()));
 	// Returning visitors: the 18+ and terms gate (src/lib/safety/terms.ts, TERMS_KEY) was accepted.
-	await Promise.all(
-		contexts.map((c) =>
-			c.addInitScript(() => {
-				try {
-					localStorage.setItem('tangent.terms.v1', JSON.stringify({ acceptedAtMs: Date.now() }));
-				} catch {
-					// opaque origins have no storage
-				}
-			})
-		)
-	);
+	const { TERMS_KEY } = await appStorageKeys();
+	await Promise.all(contexts.map((c) => c.addInitScript(ACCEPT_TERMS, TERMS_KEY)));
 	try {
 		const [page, partner] = await Promise.all(contexts.map((c) => c.newPage()));
 		await page.goto(`${APP_URL}/`);

@@ -3,6 +3,7 @@
 // anonymous users); the codelab baseline runs in a harness page served by the bench.
 // Times come from the pages themselves (bench/browser/pageHooks.js), Firestore traffic
 // from the same hooks plus the functions' own count (bench/lib/instrument-admin.cjs).
+import { appStorageKeys } from '../lib/appKeys.mjs';
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,9 +35,10 @@ export function launchChromium() {
 	return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-const ACCEPT_TERMS = () => {
+/** Runs in the page: the terms were accepted (under the app's current key). */
+export const ACCEPT_TERMS = (termsKey) => {
 	try {
-		localStorage.setItem('tangent.terms.v1', JSON.stringify({ acceptedAtMs: Date.now() }));
+		localStorage.setItem(termsKey, JSON.stringify({ acceptedAtMs: Date.now() }));
 	} catch {
 		// opaque origins have no storage
 	}
@@ -46,7 +48,7 @@ async function visitor(browser, name) {
 	const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
 	await context.addInitScript({ path: HOOKS });
 	// A returning visitor: the 18+ and terms gate (src/lib/safety/terms.ts, TERMS_KEY) was accepted.
-	await context.addInitScript(ACCEPT_TERMS);
+	await context.addInitScript(ACCEPT_TERMS, (await appStorageKeys()).TERMS_KEY);
 	const page = await context.newPage();
 	const errors = [];
 	page.on('pageerror', (e) => errors.push(String(e)));

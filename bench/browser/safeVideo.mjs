@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { appStorageKeys } from '../lib/appKeys.mjs';
 import { APP_URL, clearFirestore, ROOT, sleep } from '../lib/emulators.mjs';
 import { quantile } from '../lib/stats.mjs';
 
@@ -50,16 +51,21 @@ const OBSERVE_LONG_TASKS = () => {
 
 async function visitor(browser, safeVideo) {
 	const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+	const { TERMS_KEY, PREFS_KEY } = await appStorageKeys();
 	await context.addInitScript(
-		([terms, prefs]) => {
+		([entries]) => {
 			try {
-				localStorage.setItem('tangent.terms.v1', terms);
-				localStorage.setItem('tangent.prefs.v1', prefs);
+				for (const [key, value] of entries) localStorage.setItem(key, value);
 			} catch {
 				// opaque origins have no storage
 			}
 		},
-		[JSON.stringify({ acceptedAtMs: Date.now() }), JSON.stringify({ mode: 'video', safeVideo })]
+		[
+			[
+				[TERMS_KEY, JSON.stringify({ acceptedAtMs: Date.now() })],
+				[PREFS_KEY, JSON.stringify({ mode: 'video', safeVideo })]
+			]
+		]
 	);
 	await context.addInitScript(OBSERVE_LONG_TASKS);
 	const page = await context.newPage();
