@@ -14,11 +14,12 @@
 //
 // BENCH_QUICK=1: N = 100 only and fewer repeats, for iterating on the bench itself.
 // BENCH_ONLY=weight,lighthouse,storage,call-setup,safe-video,crowd,matchmaking: only those
-// phases (the report then holds only their figures).
+// phases (the report then holds only their figures). BENCH_OUT=dir: results there instead
+// of bench-results/.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CHROMIUM_ARGS, launchChromium, runCodelab, runTangentText, runTangentVideo, serveCodelabHarness } from './browser/callSetup.mjs';
 import { runSafeVideo } from './browser/safeVideo.mjs';
 import { APP_RULES, loadRules, now, ROOT, rulesWithBaselines, startEmulatorsWhenFree, stopEmulators } from './lib/emulators.mjs';
@@ -34,7 +35,8 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim())) : null;
 // The Admin SDK in this process talks to the emulators only; don't probe for a GCP metadata server.
 process.env.METADATA_SERVER_DETECTION = 'none';
-const OUT = join(ROOT, 'bench-results');
+/** BENCH_OUT: another directory for the results (a second run beside one in progress). */
+const OUT = process.env.BENCH_OUT ? resolve(process.env.BENCH_OUT) : join(ROOT, 'bench-results');
 const config = {
 	quick: QUICK,
 	ns: QUICK ? [100] : [100, 500, 1000],

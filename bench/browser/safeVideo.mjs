@@ -109,8 +109,14 @@ async function oneCall(browser, safeVideo) {
 		const samples = (await measures(a.page, 'safe-video:sample')).filter(within).map((e) => e.duration);
 		const seconds = (to - from) / 1000;
 		const status = safeVideo ? await a.page.getByTestId('safe-video').getAttribute('data-status') : null;
+		// Page start → model ready (the worker fetches and compiles it while the page searches and connects).
+		const modelLoad = safeVideo ? ((await measures(a.page, 'safe-video:model-load'))[0] ?? null) : null;
+		const firstFrame = safeVideo ? ((await a.page.evaluate(() => performance.getEntriesByName('safe-video:first-frame')[0]?.startTime ?? null)) ?? null) : null;
 		return {
 			firstScores,
+			modelReadyAt: modelLoad ? modelLoad.start + modelLoad.duration : null,
+			modelLoadMs: modelLoad ? modelLoad.duration : null,
+			firstFrameAt: firstFrame,
 			inference,
 			samples,
 			framesPerSecond: samples.length / seconds,
@@ -152,6 +158,7 @@ export async function runSafeVideo({ launchArgs, iterations, log }) {
 						`  safe video ${safeVideo ? 'on ' : 'off'} #${i + 1}: ` +
 							(safeVideo
 								? `first frame → first classification ${Math.round(run.firstScores)} ms, ${run.framesPerSecond.toFixed(1)} frames/s, ` +
+									`model loaded in ${run.modelLoadMs === null ? '?' : Math.round(run.modelLoadMs)} ms, ready ${run.modelReadyAt === null || run.firstFrameAt === null ? '?' : Math.round(run.modelReadyAt - run.firstFrameAt)} ms after the first frame, ` +
 									`inference p50 ${Math.round(quantile(run.inference, 0.5))} ms, status ${run.status}, `
 								: '') +
 							`long tasks ${run.blockingMsPerSecond === null ? '–' : Math.round(run.blockingMsPerSecond)} ms/s`
