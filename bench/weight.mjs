@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { APP_URL, clearFirestore, ROOT, sleep } from './lib/emulators.mjs';
-import { ACCEPT_TERMS, STATUS } from './browser/callSetup.mjs';
+import { ACCEPT_TERMS, sdkLoaded, STATUS } from './browser/callSetup.mjs';
 import { appStorageKeys } from './lib/appKeys.mjs';
 
 const BUILD = join(ROOT, 'build');
@@ -66,18 +66,6 @@ async function fetchedAssets(page) {
 			.getEntriesByType('resource')
 			.map((e) => ({ path: new URL(e.name).pathname, start: e.startTime }))
 			.filter((e) => e.path.startsWith('/_app/') && /\.(js|css)$/.test(e.path))
-	);
-}
-
-/**
- * The start page has loaded the Firebase SDK after its first paint: its anonymous sign-in
- * has been answered. (Not "network idle": the SDK's Firestore stream stays open.)
- */
-async function sdkLoaded(page) {
-	await page.waitForFunction(
-		() => performance.getEntriesByType('resource').some((e) => e.name.includes('identitytoolkit.googleapis.com')),
-		null,
-		{ timeout: 90_000, polling: 200 }
 	);
 }
 

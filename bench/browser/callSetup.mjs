@@ -71,10 +71,22 @@ async function clickAt(v, locator) {
 	return v.page.evaluate((n) => window.__bench.clicks[n]?.t ?? performance.timeOrigin + performance.now(), before);
 }
 
+/**
+ * The start page has loaded the Firebase SDK after its first paint: its anonymous sign-in
+ * has been answered. (Not "network idle": the SDK's Firestore stream stays open.)
+ */
+export async function sdkLoaded(page) {
+	await page.waitForFunction(
+		() => performance.getEntriesByType('resource').some((e) => e.name.includes('identitytoolkit.googleapis.com')),
+		null,
+		{ timeout: 90_000, polling: 200 }
+	);
+}
+
 async function openStartPage(v, mode = 'text') {
 	await v.page.goto(`${APP_URL}/`);
 	// The page loads the SDK and signs in anonymously after first paint; a visitor reads for a moment.
-	await v.page.waitForLoadState('networkidle');
+	await sdkLoaded(v.page);
 	if (mode !== 'text') await v.page.locator(`input[name="mode"][value="${mode}"]`).check({ force: true });
 	await sleep(300);
 }
