@@ -107,7 +107,7 @@ async function main() {
 		lighthouse: null,
 		errors: []
 	};
-	log(`${QUICK ? 'quick' : 'full'} run; starting the emulators (output in bench-results/emulators.log)`);
+	log(`${QUICK ? 'quick' : 'full'} run; starting the emulators (output in ${join(OUT, 'emulators.log')})`);
 	const env = { emulators: null, browser: null, harness: null };
 	results.meta.interruptions = [];
 	/** (Re)starts whatever is down: the emulator suite (with the baselines' rules) and Chromium. */
@@ -244,7 +244,7 @@ async function main() {
 	const targets = writeReport(results);
 	rmSync(join(OUT, '.harness'), { recursive: true, force: true });
 
-	console.log(`\nTangent bench (${QUICK ? 'quick' : 'full'} run, ${(results.meta.durationS / 60).toFixed(1)} min) — bench-results/report.md\n`);
+	console.log(`\nTangent bench (${QUICK ? 'quick' : 'full'} run, ${(results.meta.durationS / 60).toFixed(1)} min) — ${join(OUT, 'report.md')}\n`);
 	console.log(summaryTable(targets));
 	if (results.crowd) {
 		console.log('\nMatching under a crowd (bench-results/crowd.md):');
