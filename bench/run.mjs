@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Tangent's bench (issue #6). `npm run bench` builds the app and the functions, then runs
 // this: it starts the emulator suite itself (see lib/emulators.mjs for why), then
-//   5. front-end weight            (weight.mjs)
 //   9. the start page on a phone    (lighthouse.mjs: Lighthouse 12 mobile, simulated throttling)
 //   6. Storage rules runtime        (storageRules.mjs: start time, verify latency)
-//   8. Safe video's cost            (browser/safeVideo.mjs: on vs off, fake camera from a Y4M clip)
 //   2/3/4b. call setup in Chromium  (browser/callSetup.mjs: Tangent text, codelab, video)
+//   5. front-end weight            (weight.mjs)
+//   8. Safe video's cost            (browser/safeVideo.mjs: on vs off, fake camera from a Y4M clip)
 //   7. matching under a crowd       (crowd/crowd.mjs: lockout, heartbeats, cost per pair,
 //                                    contention, churn, cost model; report in crowd.md)
 //   1/4a. matchmaking at N users   (load/matchmaking.mjs: Tangent, single-document queue)
@@ -160,11 +160,6 @@ async function main() {
 	try {
 		await ensureUp(true);
 
-		await phase('weight', 'front-end weight', async () => {
-			results.weight = await measureWeight({ browser: env.browser });
-			log(`  start page JS ${(results.weight.startPage.jsGzip / 1024).toFixed(1)} KB gz, text chat ${(results.weight.textChat.totalGzip / 1024).toFixed(1)} KB gz`);
-		});
-
 		await phase('lighthouse', 'start page on a phone (Lighthouse mobile)', async () => {
 			results.lighthouse = await measureLighthouse({ runs: config.iterations.lighthouse, log });
 			const l = results.lighthouse;
@@ -175,13 +170,6 @@ async function main() {
 			results.storageRules = await measureStorageRules({ iterations: QUICK ? 50 : 200 });
 			const s = results.storageRules;
 			log(s.error ? `  ${s.error}` : `  storage.rules loaded ${Math.round(s.rulesLoadedMs)} ms after start, verify p50 ${s.get.p50.toFixed(1)} ms`);
-		}, { browser: false });
-
-		// Safe video launches its own Chromium (a fake camera playing a clip); the shared one waits closed.
-		await env.browser?.close().catch(() => {});
-		env.browser = null;
-		await phase('safe-video', 'Safe video in Chromium (on vs off)', async () => {
-			results.safeVideo = await runSafeVideo({ launchArgs: CHROMIUM_ARGS, iterations: config.iterations.safeVideo, log });
 		}, { browser: false });
 
 		await phase('call-setup', 'call setup in Chromium (Tangent text + Next, codelab baseline, alternating)', async () => {
@@ -206,6 +194,20 @@ async function main() {
 		await phase('call-setup', 'call setup in Chromium (Tangent video)', async () => {
 			results.callSetup.tangentVideo = await runTangentVideo({ browser: env.browser, iterations: config.iterations.video, log });
 		});
+
+		// After the call setups: their discarded warm-up call has started the Functions emulator's
+		// workers, which a fresh suite's first match waits for.
+		await phase('weight', 'front-end weight', async () => {
+			results.weight = await measureWeight({ browser: env.browser });
+			log(`  start page JS ${(results.weight.startPage.jsGzip / 1024).toFixed(1)} KB gz, text chat ${(results.weight.textChat.totalGzip / 1024).toFixed(1)} KB gz`);
+		});
+
+		// Safe video launches its own Chromium (a fake camera playing a clip); the shared one waits closed.
+		await env.browser?.close().catch(() => {});
+		env.browser = null;
+		await phase('safe-video', 'Safe video in Chromium (on vs off)', async () => {
+			results.safeVideo = await runSafeVideo({ launchArgs: CHROMIUM_ARGS, iterations: config.iterations.safeVideo, log });
+		}, { browser: false });
 
 		await phase('crowd', 'matching under a crowd (issue #12)', async () => {
 			results.crowd = await runCrowdBench({ quick: QUICK, out: OUT, log: (l) => log(l) });
