@@ -5,8 +5,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		// A single-page app: Firebase Hosting rewrites every path to index.html.
-		adapter: adapter({ fallback: 'index.html' }),
+		// A single-page app: Firebase Hosting rewrites every path to 200.html; the start page
+		// has its own shell, index.html, which preloads its scripts (src/routes/+page.ts).
+		adapter: adapter({ fallback: '200.html' }),
 		// The page's inline bootstrap script is allowed by its hash alone: SvelteKit writes a
 		// <meta> Content-Security-Policy with it into index.html. The rest of the policy, and
 		// what a <meta> cannot say (frame-ancestors), is in firebase.json's headers; the

@@ -3,6 +3,7 @@
 // anonymous users); the codelab baseline runs in a harness page served by the bench.
 // Times come from the pages themselves (bench/browser/pageHooks.js), Firestore traffic
 // from the same hooks plus the functions' own count (bench/lib/instrument-admin.cjs).
+import { appStorageKeys } from '../lib/appKeys.mjs';
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,9 +35,10 @@ export function launchChromium() {
 	return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-const ACCEPT_TERMS = () => {
+/** Runs in the page: the terms were accepted (under the app's current key). */
+export const ACCEPT_TERMS = (termsKey) => {
 	try {
-		localStorage.setItem('tangent.terms.v1', JSON.stringify({ acceptedAtMs: Date.now() }));
+		localStorage.setItem(termsKey, JSON.stringify({ acceptedAtMs: Date.now() }));
 	} catch {
 		// opaque origins have no storage
 	}
@@ -46,7 +48,7 @@ async function visitor(browser, name) {
 	const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
 	await context.addInitScript({ path: HOOKS });
 	// A returning visitor: the 18+ and terms gate (src/lib/safety/terms.ts, TERMS_KEY) was accepted.
-	await context.addInitScript(ACCEPT_TERMS);
+	await context.addInitScript(ACCEPT_TERMS, (await appStorageKeys()).TERMS_KEY);
 	const page = await context.newPage();
 	const errors = [];
 	page.on('pageerror', (e) => errors.push(String(e)));
@@ -69,10 +71,22 @@ async function clickAt(v, locator) {
 	return v.page.evaluate((n) => window.__bench.clicks[n]?.t ?? performance.timeOrigin + performance.now(), before);
 }
 
+/**
+ * The start page has loaded the Firebase SDK after its first paint: its anonymous sign-in
+ * has been answered. (Not "network idle": the SDK's Firestore stream stays open.)
+ */
+export async function sdkLoaded(page) {
+	await page.waitForFunction(
+		() => performance.getEntriesByType('resource').some((e) => e.name.includes('identitytoolkit.googleapis.com')),
+		null,
+		{ timeout: 90_000, polling: 200 }
+	);
+}
+
 async function openStartPage(v, mode = 'text') {
 	await v.page.goto(`${APP_URL}/`);
 	// The page loads the SDK and signs in anonymously after first paint; a visitor reads for a moment.
-	await v.page.waitForLoadState('networkidle');
+	await sdkLoaded(v.page);
 	if (mode !== 'text') await v.page.locator(`input[name="mode"][value="${mode}"]`).check({ force: true });
 	await sleep(300);
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { appStorageKeys } from '../lib/appKeys.mjs';
 import { APP_URL, clearFirestore, ROOT, sleep } from '../lib/emulators.mjs';
 import { quantile } from '../lib/stats.mjs';
 
@@ -50,16 +51,21 @@ const OBSERVE_LONG_TASKS = () => {
 
 async function visitor(browser, safeVideo) {
 	const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+	const { TERMS_KEY, PREFS_KEY } = await appStorageKeys();
 	await context.addInitScript(
-		([terms, prefs]) => {
+		([entries]) => {
 			try {
-				localStorage.setItem('tangent.terms.v1', terms);
-				localStorage.setItem('tangent.prefs.v1', prefs);
+				for (const [key, value] of entries) localStorage.setItem(key, value);
 			} catch {
 				// opaque origins have no storage
 			}
 		},
-		[JSON.stringify({ acceptedAtMs: Date.now() }), JSON.stringify({ mode: 'video', safeVideo })]
+		[
+			[
+				[TERMS_KEY, JSON.stringify({ acceptedAtMs: Date.now() })],
+				[PREFS_KEY, JSON.stringify({ mode: 'video', safeVideo })]
+			]
+		]
 	);
 	await context.addInitScript(OBSERVE_LONG_TASKS);
 	const page = await context.newPage();
@@ -103,8 +109,14 @@ async function oneCall(browser, safeVideo) {
 		const samples = (await measures(a.page, 'safe-video:sample')).filter(within).map((e) => e.duration);
 		const seconds = (to - from) / 1000;
 		const status = safeVideo ? await a.page.getByTestId('safe-video').getAttribute('data-status') : null;
+		// Page start → model ready (the worker fetches and compiles it while the page searches and connects).
+		const modelLoad = safeVideo ? ((await measures(a.page, 'safe-video:model-load'))[0] ?? null) : null;
+		const firstFrame = safeVideo ? ((await a.page.evaluate(() => performance.getEntriesByName('safe-video:first-frame')[0]?.startTime ?? null)) ?? null) : null;
 		return {
 			firstScores,
+			modelReadyAt: modelLoad ? modelLoad.start + modelLoad.duration : null,
+			modelLoadMs: modelLoad ? modelLoad.duration : null,
+			firstFrameAt: firstFrame,
 			inference,
 			samples,
 			framesPerSecond: samples.length / seconds,
@@ -146,6 +158,7 @@ export async function runSafeVideo({ launchArgs, iterations, log }) {
 						`  safe video ${safeVideo ? 'on ' : 'off'} #${i + 1}: ` +
 							(safeVideo
 								? `first frame → first classification ${Math.round(run.firstScores)} ms, ${run.framesPerSecond.toFixed(1)} frames/s, ` +
+									`model loaded in ${run.modelLoadMs === null ? '?' : Math.round(run.modelLoadMs)} ms, ready ${run.modelReadyAt === null || run.firstFrameAt === null ? '?' : Math.round(run.modelReadyAt - run.firstFrameAt)} ms after the first frame, ` +
 									`inference p50 ${Math.round(quantile(run.inference, 0.5))} ms, status ${run.status}, `
 								: '') +
 							`long tasks ${run.blockingMsPerSecond === null ? '–' : Math.round(run.blockingMsPerSecond)} ms/s`

@@ -78,6 +78,15 @@ export function evaluate(r) {
 			w.eagerNonText.length === 0
 		);
 	}
+	const lh = r.lighthouse;
+	if (lh) {
+		add(
+			'lighthouse-lcp',
+			'Start page on a phone: Lighthouse mobile LCP ≤ 2.0 s (simulated throttling, median)',
+			`${ms(lh.lcpMs)} (score ${num(lh.score, 0)}, FCP ${ms(lh.fcpMs)}, TBT ${ms(lh.tbtMs)}, CLS ${num(lh.cls, 3)}; n = ${lh.runs.length})`,
+			lh.lcpMs <= 2_000
+		);
+	}
 	const sr = r.storageRules;
 	if (sr && !sr.error) {
 		add(
@@ -206,7 +215,7 @@ export function markdown(r, targets) {
 	const m = r.meta;
 	out.push(`# Tangent bench report`, '');
 	out.push(
-		`${m.quick ? '**Quick run** (BENCH_QUICK=1: N = 100 only, fewer repeats). ' : ''}Run ${m.startedAt} for ${Math.round(m.durationS / 60)} min ` +
+		`${m.quick ? '**Quick run** (BENCH_QUICK=1: N = 100 only, fewer repeats). ' : ''}${m.only ? `**Some phases only** (BENCH_ONLY=${m.only.join(',')}). ` : ''}Run ${m.startedAt} for ${Math.round(m.durationS / 60)} min ` +
 			`on ${m.machine.cpus} × ${m.machine.cpuModel}, ${m.machine.memGB} GB RAM, Node ${m.machine.node}, Chromium ${m.machine.chromium ?? '?'}; ` +
 			`Firebase emulators (auth, firestore, functions, hosting) and browsers on loopback, all on this machine. ` +
 			`Code: ${m.git.commit}${m.git.uncommitted ? ` plus ${m.git.uncommitted} uncommitted file(s) in the working tree (built and measured as they were)` : ''}.`,
@@ -419,7 +428,7 @@ export function markdown(r, targets) {
 			table(
 				['Verify (storage.rules)', 'n', 'p50', 'p95', 'max'],
 				[
-					['download (`get`, 1 Firestore lookup)', sr.get.n, `${num(sr.get.p50, 2)} ms`, `${num(sr.get.p95, 2)} ms`, `${num(sr.get.max, 1)} ms`],
+					['download (`get`, 2 Firestore lookups)', sr.get.n, `${num(sr.get.p50, 2)} ms`, `${num(sr.get.p95, 2)} ms`, `${num(sr.get.max, 1)} ms`],
 					['upload (`create`, 2 Firestore lookups)', sr.create.n, `${num(sr.create.p50, 2)} ms`, `${num(sr.create.p95, 2)} ms`, `${num(sr.create.max, 1)} ms`]
 				]
 			),
@@ -427,10 +436,9 @@ export function markdown(r, targets) {
 		);
 	}
 
-	// method
 	if (r.safeVideo) {
 		const sv = r.safeVideo;
-		out.push('## 6. Safe video', '');
+		out.push('## 8. Safe video', '');
 		out.push(
 			`Video calls between two contexts whose fake camera plays the generated colour-bar clip (\`--use-file-for-fake-video-capture\`), ${sv.on.length} with Safe video on and ${sv.off.length} with it off, alternating; ` +
 				`measured on one viewer over a ${6} s window once the first classification is in (or the first frame, when off). Chromium ${sv.chromium ?? '?'}.`,
@@ -439,19 +447,47 @@ export function markdown(r, targets) {
 		const rows = [...sv.on.map((x) => ['on', x]), ...sv.off.map((x) => ['off', x])].map(([mode, x]) => [
 			mode,
 			x.firstScores === null ? '–' : ms(x.firstScores),
+			x.modelLoadMs == null ? '–' : ms(x.modelLoadMs),
+			x.modelReadyAt == null || x.firstFrameAt == null ? '–' : ms(x.modelReadyAt - x.firstFrameAt),
 			x.inference.length ? ms(median(x.inference)) : '–',
 			x.samples.length ? ms(median(x.samples)) : '–',
 			num(x.framesPerSecond),
 			x.blockingMsPerSecond === null ? '–' : num(x.blockingMsPerSecond, 0),
 			x.status ?? '–'
 		]);
-		out.push(table(['Safe video', 'first frame → first scores', 'inference p50 (worker)', 'round trip p50 (page)', 'frames/s', 'long tasks ms/s', 'status'], rows));
+		out.push(table(['Safe video', 'first frame → first scores', 'model load (worker start → ready)', 'model ready after first frame', 'inference p50 (worker)', 'round trip p50 (page)', 'frames/s', 'long tasks ms/s', 'status'], rows));
 		out.push('');
 		if (sv.model?.files?.length) {
 			out.push(`Fetched by the classifier worker: ${sv.model.files.map((f) => `${f.file} ${kb(f.bytes)} (${kb(f.gzip)} gz)`).join(', ')}; total ${kb(sv.model.gzip)} gz.`, '');
 		}
 		if (sv.failures.length) out.push(`Failed runs: ${sv.failures.join('; ')}.`, '');
 		if (sv.pageErrors.length) out.push(`Page errors: ${sv.pageErrors.slice(0, 5).join('; ')}.`, '');
+	}
+
+	const lh = r.lighthouse;
+	if (lh) {
+		out.push('## 9. The start page on a phone (Lighthouse)', '');
+		out.push(
+			`Lighthouse ${lh.version}, performance category, ${lh.settings.formFactor} preset, ${lh.settings.throttlingMethod} throttling ` +
+				`(RTT ${lh.settings.rttMs} ms, ${num(lh.settings.throughputKbps / 1024, 1)} Mbit/s, CPU ×${lh.settings.cpuSlowdown}), ` +
+				`on \`${lh.url}\` served by the Hosting emulator, in Debian's Chromium; ${lh.runs.length} run(s), the median of each figure. ` +
+				`Largest contentful paint element: \`${(lh.lcpElement ?? '?').slice(0, 120)}\`.`,
+			''
+		);
+		out.push(
+			table(
+				['Run', 'Score', 'FCP', 'LCP', 'TBT', 'CLS', 'Speed index', 'CPU benchmark index'],
+				[
+					...lh.runs.map((x, i) => [i + 1, x.score, ms(x.fcpMs), ms(x.lcpMs), ms(x.tbtMs), num(x.cls, 3), ms(x.speedIndexMs), num(x.benchmarkIndex, 0)]),
+					['median', lh.score, ms(lh.fcpMs), ms(lh.lcpMs), ms(lh.tbtMs), num(lh.cls, 3), ms(lh.speedIndexMs), '']
+				]
+			),
+			''
+		);
+		out.push(
+			`Requests of the last run, in order: ${lh.requests.map((q) => `${q.url.split('/').pop() || '/'} (${kb(q.transferBytes)}, ${q.startMs} ms)`).join(', ')}.`,
+			''
+		);
 	}
 
 	out.push('## How each figure is measured', '');
@@ -474,6 +510,7 @@ const METHOD = [
 	'**Codelab baseline** (`bench/baselines/codelabSignaling.client.mjs`): bundled with esbuild and served on 127.0.0.1 to the same Chromium; offer and answer on `rooms/{id}`, one `addDoc` per ICE candidate into `callerCandidates`/`calleeCandidates`, remote candidates added as their documents arrive, no cleanup. Both pages are told the room at the same moment (Tangent\'s "matched"), use the same negotiated data channel and the ICE servers from the app\'s `iceServers` callable. Rules for its collections (and the queue\'s) are added to the emulator for the run only; Tangent\'s own rules are unchanged. Tangent and codelab iterations alternate. The codelab has no timeout and never re-reads: when a listener misses the offer or the answer (the emulator can drop a write that races a listener\'s start, about 1 in 200 here: `node bench/diagnostics/listenRace.mjs`), it waits forever, so the bench gives up after 20 s, counts a failed setup and lists how far each side got. Tangent re-reads from the server when that would strand a user.',
 	'**Storage rules runtime** (`bench/storageRules.mjs`, also runnable alone): the runtime the Storage emulator would use (`storageEmulatorSetup()` in `scripts/emulators.mjs`), spawned as firebase-tools spawns it and spoken to over its JSON-lines protocol directly, so firebase-tools\' own 15 ms pause after each request it writes is not included. Start = spawn → ready line, and → Tangent\'s storage.rules compiled (what the Storage emulator waits for). Verify = request written → answer read, with the call (and file) documents the rules read answered at once by the bench as firebase-tools would.',
 	'**Safe video** (`bench/browser/safeVideo.mjs`): the app\'s own performance measures on the viewer\'s page: `safe-video:first-scores` from the first presented remote frame (`requestVideoFrameCallback`) to the first scores applied (it includes waiting for the model if it was not loaded yet; the worker starts loading it while the page is still searching), `safe-video:inference` the model\'s time per frame inside the worker, `safe-video:sample` the page\'s round trip (frame copy, transfer, inference, answer). Main-thread blocking is the total duration of long tasks (Long Tasks API, > 50 ms each) per second over the window, with Safe video on minus off. Bytes: the worker files the page fetched, sized from `build/` (gzip level 6).',
+	'**Start page on a phone** (`bench/lighthouse.mjs`, also runnable alone inside `node scripts/emulators.mjs exec`): Lighthouse 12 from npm, run from Node against Debian\'s Chromium (headless, the project\'s flags), performance category only, its default (mobile) settings: a Moto G Power sized screen, simulated throttling (the page loads unthrottled and Lighthouse\'s Lantern model replays its dependency graph at 150 ms RTT, 1.6 Mbit/s and 4× CPU). The CPU times it replays are observed on this shared 2-core machine, so a busy spell raises TBT and can raise LCP; the CPU benchmark index per run says how busy it was. Median of 3 runs (1 in quick mode).',
 	'**Front-end weight** (`bench/weight.mjs`): files fetched by Chromium (Resource Timing) for the start page and through a connected text chat; gzip sizes from `build/` with node:zlib (level 6); KB = 1024 bytes. "Start page" = the HTML\'s modulepreloads and stylesheet, the route nodes fetched for `/` and their static imports (Vite manifest). The last column flags chunks holding video/audio UI or file-sharing code (by marker strings), which a text chat should not need.'
 ];
 
@@ -527,6 +564,16 @@ function explain(r, targets) {
 		notes.push(
 			`**Lazy loading.** A text chat downloads ${w.eagerNonText.map((e) => `${e.file.split('/').pop()} (${kb(e.gzip)}, ${e.contains.join(' and ')})`).join(', ')}: ` +
 				'the chat page imports those components statically instead of through a dynamic import when they are needed.'
+		);
+	}
+	const lh = r.lighthouse;
+	if (failed.has('lighthouse-lcp') && lh) {
+		const indexes = lh.runs.map((x) => x.benchmarkIndex).filter((x) => Number.isFinite(x));
+		notes.push(
+			`**Start page LCP on a phone.** Simulated throttling replays the CPU time each task took on this machine, times ${lh.settings.cpuSlowdown}; ` +
+				`its CPU benchmark index during the runs was ${indexes.length ? `${Math.min(...indexes).toFixed(0)}–${Math.max(...indexes).toFixed(0)}` : '?'} ` +
+				`(Lighthouse's mobile preset assumes a host of about 1000 or more, so a busy host inflates every CPU task it replays). ` +
+				`The largest paint is text (${(lh.lcpElement ?? '?').slice(0, 60)}), painted with the first render; see section 9 for what the page fetched before it.`
 		);
 	}
 	if (failed.has('double-matches') || failed.has('unmatched')) notes.push('**Matching correctness.** See section 1 for which N and how many.');

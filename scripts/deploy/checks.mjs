@@ -274,7 +274,7 @@ export function checkIndexes(indexes, validate) {
 }
 
 /**
- * Hosting: the app must be built into `public`, index.html served no-cache (a redeploy
+ * Hosting: the app must be built into `public`, its pages (index.html, the fallback 200.html) served no-cache (a redeploy
  * deletes old chunks), hashed assets immutable.
  * @param {{ hosting?: { public?: string, headers?: { source?: string, regex?: string, headers: { key: string, value: string }[] }[] } }} firebaseJson
  * @param {(path: string, rule: { source?: string, regex?: string }) => boolean} matches  the Hosting emulator's matcher
@@ -292,7 +292,7 @@ export function checkHosting(firebaseJson, matches) {
 	};
 	/** @type {Finding[]} */
 	const out = [];
-	for (const path of ['/', '/index.html', '/chat', '/terms'])
+	for (const path of ['/', '/index.html', '/200.html', '/chat', '/terms'])
 		if (cacheControl(path) !== 'no-cache') out.push(finding('hosting', 'fail', `${path} is served with Cache-Control ${cacheControl(path) ?? '(none)'}, not no-cache.`));
 	// The functions behind /api/ set their own caching (the online count is cached by the CDN,
 	// the operator status never): a page rule must not override it.

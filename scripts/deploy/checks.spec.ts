@@ -227,6 +227,7 @@ describe('rules, indexes, Hosting', () => {
 		expect(failures(checkHosting(withoutNoCache, matches))).toEqual([
 			'/ is served with Cache-Control (none), not no-cache.',
 			'/index.html is served with Cache-Control (none), not no-cache.',
+			'/200.html is served with Cache-Control (none), not no-cache.',
 			'/chat is served with Cache-Control (none), not no-cache.',
 			'/terms is served with Cache-Control (none), not no-cache.'
 		]);

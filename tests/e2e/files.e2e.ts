@@ -22,6 +22,24 @@ const PNG = Buffer.from(
 	'base64'
 );
 
+/** A one-page PDF with a line of text ("Tangent"): small, but a real document a viewer opens. */
+const PDF = Buffer.from(
+	[
+		'%PDF-1.4',
+		'1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
+		'2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
+		'3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj',
+		'4 0 obj << /Length 37 >> stream',
+		'BT /F1 18 Tf 20 40 Td (Tangent) Tj ET',
+		'endstream endobj',
+		'5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj',
+		'trailer << /Root 1 0 R >>',
+		'%%EOF',
+		''
+	].join('\n'),
+	'latin1'
+);
+
 async function connectedPair(visitor: (name: string) => Promise<Visitor>): Promise<[Visitor, Visitor]> {
 	const a = await visitor('A');
 	const b = await visitor('B');
@@ -70,7 +88,9 @@ test.describe('file sharing', () => {
 		expect(b.errors).toEqual([]);
 	});
 
-	test('one stranger sends files, the other sees them and downloads the same bytes', async ({ browser }) => {
+	test('one stranger sends a picture, a PDF and a text file; the other sees them and downloads the same bytes', async ({
+		browser
+	}) => {
 		if (!storageRunning) console.warn(`\n⚠️  SKIPPED file upload/download e2e: ${STORAGE_SKIP_REASON}\n`);
 		test.skip(!storageRunning, STORAGE_SKIP_REASON);
 		const [a, b] = await connectedPair((name) => visitor(browser, name));
@@ -78,21 +98,24 @@ test.describe('file sharing', () => {
 		const text = Buffer.from('Hello from A.\nSecond line, ünïcödé.\n');
 		await pick(a.page, [
 			{ name: 'dot.png', mimeType: 'image/png', buffer: PNG },
+			{ name: 'Lease agreement.pdf', mimeType: 'application/pdf', buffer: PDF },
 			// Reserved characters go: the stranger sees "notes draft.txt".
 			{ name: 'notes: draft?.txt', mimeType: 'text/plain', buffer: text }
 		]);
 
 		// The sender's own messages finish uploading.
 		const mine = a.page.getByTestId('file-message');
-		await expect(mine).toHaveCount(2);
+		await expect(mine).toHaveCount(3);
 		for (const message of await mine.all()) await expect(message).toHaveAttribute('data-status', 'ready');
 
 		// The partner sees name, size and type, and a preview of the picture.
 		const theirs = b.page.locator('[data-testid="file-message"][data-from="stranger"]');
-		await expect(theirs).toHaveCount(2);
+		await expect(theirs).toHaveCount(3);
 		const picture = theirs.filter({ hasText: 'dot.png' });
+		const pdf = theirs.filter({ hasText: 'Lease agreement.pdf' });
 		const notes = theirs.filter({ hasText: 'notes draft.txt' });
 		await expect(picture).toContainText(`${PNG.length} bytes · PNG image`);
+		await expect(pdf).toContainText(`${PDF.length} bytes · PDF`);
 		await expect(notes).toContainText(`${text.length} bytes · Text`);
 		await expect(picture.locator('img')).toBeVisible();
 		await expect
@@ -100,11 +123,12 @@ test.describe('file sharing', () => {
 			.toBe(1);
 
 		expect(await download(b.page, picture)).toEqual({ name: 'dot.png', bytes: PNG });
+		expect(await download(b.page, pdf)).toEqual({ name: 'Lease agreement.pdf', bytes: PDF });
 		expect(await download(b.page, notes)).toEqual({ name: 'notes draft.txt', bytes: text });
 
 		// When the call ends the files go: entries and bytes deleted by the cleanup function.
 		const storedObjects = async () => (await adminBucket().getFiles({ prefix: 'calls/' }))[0].length;
-		expect(await storedObjects()).toBe(2);
+		expect(await storedObjects()).toBe(3);
 		await a.page.getByTestId('stop').click();
 		await expect
 			.poll(async () => (await adminDb().collectionGroup('files').get()).size, { timeout: 15_000 })
