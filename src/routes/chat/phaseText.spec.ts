@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { phaseText, type PhaseContext } from './phaseText';
+import { en } from '$lib/i18n/en';
+import { es } from '$lib/i18n/es';
+import { phaseText as inLanguage, type PhaseContext } from './phaseText';
+
+const phaseText = (c: PhaseContext) => inLanguage(en, c);
 
 const base: PhaseContext = {
 	phase: 'searching',
@@ -44,5 +48,10 @@ describe('phaseText', () => {
 		expect(phaseText({ ...base, gate: 'problem', mode: 'audio' }).status).toBe("Can't use your microphone");
 		expect(phaseText({ ...base, phase: 'connected', reconnecting: true }).status).toBe('Reconnecting…');
 		expect(phaseText({ ...base, phase: 'searching', reconnecting: true }).status).toBe('Looking for someone…');
+	});
+
+	it('speaks the table it is given', () => {
+		expect(inLanguage(es, base).status).toBe('Buscando a alguien…');
+		expect(inLanguage(es, { ...base, phase: 'ended', endReason: 'partner-left' }).status).toBe('El desconocido se ha ido');
 	});
 });

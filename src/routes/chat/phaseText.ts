@@ -2,6 +2,7 @@
 // caption, the empty log's hint), decided in one switch over the phase, so the three never
 // drift apart. Pure: unit tests cover it.
 import type { EndReason, Phase } from '$lib/call/session.svelte';
+import type { Messages } from '$lib/i18n/en';
 
 export interface PhaseContext {
 	phase: Phase;
@@ -32,63 +33,43 @@ export interface PhaseText {
 	widenedHint: boolean;
 }
 
-export function phaseText(c: PhaseContext): PhaseText {
-	const name = c.partnerName;
-	const device = c.mode === 'video' ? 'camera' : 'microphone';
-	const finding = "Hang on, we're finding you someone to talk to.";
-	if (c.gate === 'asking') return { status: `Waiting for your ${device}…`, tone: 'waiting', caption: 'Starting…', hint: null, widenedHint: false };
-	if (c.gate === 'problem') return { status: `Can't use your ${device}`, tone: 'over', caption: 'Starting…', hint: null, widenedHint: false };
+export function phaseText(t: Messages, c: PhaseContext): PhaseText {
+	const p = t.phase;
+	const wants = c.mode === 'audio' ? 'audio' : 'video';
+	const quiet = { hint: null, widenedHint: false };
+	if (c.gate === 'asking') return { status: p.waitingFor(wants), tone: 'waiting', caption: p.starting, ...quiet };
+	if (c.gate === 'problem') return { status: p.cantUse(wants), tone: 'over', caption: p.starting, ...quiet };
 	const inCall = c.phase === 'connected' || c.phase === 'connecting';
-	if (c.reconnecting && inCall) {
-		return { status: 'Reconnecting…', tone: 'waiting', caption: 'Reconnecting…', hint: null, widenedHint: false };
-	}
+	if (c.reconnecting && inCall) return { status: p.reconnecting, tone: 'waiting', caption: p.reconnecting, ...quiet };
+	const finding = { hint: p.finding, widenedHint: false };
 	switch (c.phase) {
 		case 'idle':
-			return { status: 'Not connected', tone: 'over', caption: 'Starting…', hint: null, widenedHint: false };
+			return { status: p.notConnected, tone: 'over', caption: p.starting, ...quiet };
 		case 'starting':
-			return { status: 'Starting…', tone: 'waiting', caption: 'Starting…', hint: finding, widenedHint: false };
+			return { status: p.starting, tone: 'waiting', caption: p.starting, ...finding };
 		case 'searching':
-			return c.widened
-				? {
-						status: 'Looking for someone…',
-						tone: 'waiting',
-						caption: 'Looking for someone…',
-						hint: "No one who shares your interests is here right now, so we're looking for anyone.",
-						widenedHint: true
-					}
-				: { status: 'Looking for someone…', tone: 'waiting', caption: 'Looking for someone…', hint: finding, widenedHint: false };
+			return {
+				status: p.looking,
+				tone: 'waiting',
+				caption: p.looking,
+				...(c.widened ? { hint: p.widened, widenedHint: true } : finding)
+			};
 		case 'connecting':
-			return { status: 'Connecting…', tone: 'waiting', caption: 'Connecting…', hint: finding, widenedHint: false };
+			return { status: p.connecting, tone: 'waiting', caption: p.connecting, ...finding };
 		case 'connected':
 			return {
-				status: name ? `Connected to ${name} — say hi!` : 'Connected — say hi!',
+				status: p.connected(c.partnerName),
 				tone: 'live',
-				caption: c.mode === 'video' ? 'Waiting for the stranger’s video…' : 'Waiting for the stranger’s audio…',
-				hint: "You're chatting with a random stranger. Say hi!",
+				caption: p.waitingForMedia(wants),
+				hint: p.sayHi,
 				widenedHint: false
 			};
 		case 'ended':
 			return {
-				status: c.endReason ? endedStatus(c.endReason, name) : 'Not connected',
+				status: c.endReason ? p.ended[c.endReason](c.partnerName) : p.notConnected,
 				tone: 'over',
-				caption: 'Press New chat to meet someone',
-				hint: null,
-				widenedHint: false
+				caption: p.pressNewChat,
+				...quiet
 			};
-	}
-}
-
-function endedStatus(reason: EndReason, name: string | null): string {
-	switch (reason) {
-		case 'you-left':
-			return 'You left the chat';
-		case 'you-reported':
-			return name ? `You reported ${name}` : 'You reported the stranger';
-		case 'partner-left':
-			return `${name ?? 'Stranger'} has left`;
-		case 'connection-failed':
-			return 'Connection failed';
-		case 'connection-lost':
-			return name ? `Connection to ${name} was lost` : 'Connection to the stranger was lost';
 	}
 }
