@@ -18,8 +18,6 @@ const REPORT_REASON_WORDS: Record<ReportReason, string> = REPORT_REASON_LABELS;
 const things = (wants: Wants) => (wants === 'video' ? 'camera and microphone' : 'microphone');
 
 export const en = {
-	/** The language's own name, as the switch on the start page lists it. */
-	name: 'English',
 	stranger: 'Stranger',
 	you: 'You',
 	start: {

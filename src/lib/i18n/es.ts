@@ -9,7 +9,6 @@ const OR_TEXT = 'o sigue con el chat de texto.';
 const things = (wants: Wants) => (wants === 'video' ? 'cámara y micrófono' : 'micrófono');
 
 export const es: Messages = {
-	name: 'Español',
 	stranger: 'Desconocido',
 	you: 'Tú',
 	start: {

@@ -4,6 +4,9 @@
 export const LOCALES = ['en', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/** Each language named in itself, as the start page's switch lists them. */
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', es: 'Español' };
+
 export const LOCALE_KEY = 'tangent.locale.v1';
 
 /** The part of Storage we use, so tests can pass a Map-backed fake. */
