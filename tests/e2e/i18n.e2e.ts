@@ -9,6 +9,7 @@ test.describe('interface language', () => {
 	const { visitor } = strangersSuite('interface language');
 
 	test('a Spanish browser chats in Spanish, and axe finds nothing', async ({ browser }) => {
+		test.slow(); // a whole chat and five axe passes: about a minute on a loaded 2-core machine
 		const a = await visitor(browser, 'A', { locale: 'es-ES' });
 		const b = await visitor(browser, 'B', { locale: 'es-ES' });
 		await a.page.goto('/');
