@@ -24,10 +24,22 @@ export function userError(code: UserErrorCode): UserFacingError {
 	return { code, message: USER_ERRORS[code] };
 }
 
+/** The ban sentence, given its end already written as a date and time (the i18n tables word it too). */
+export const bannedUntilSentence = (until: string) =>
+	`You can't start chats until ${until}, because several people reported you.`;
+
+/** When a ban ends, in the user's local date and time (`locale` for tests). */
+export function formatBanEnd(untilMs: number, locale?: string): string {
+	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(untilMs);
+}
+
 /** The ban sentence with its end in the user's local date and time (`locale` for tests). */
 export function bannedError(untilMs: number, locale?: string): UserFacingError {
-	const until = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(untilMs);
-	return { code: 'banned', message: `You can't start chats until ${until}, because several people reported you.` };
+	return { code: 'banned', message: bannedUntilSentence(formatBanEnd(untilMs, locale)) };
+}
+
+export function isUserErrorCode(code: string): code is UserErrorCode {
+	return code in USER_ERRORS;
 }
 
 /**

@@ -3,43 +3,11 @@
 // dialog and a ban, in the dark theme and (where colours matter most) the light one.
 // WCAG 2.1 A/AA rules plus axe's best practices (a main landmark, one h1, content in
 // landmarks). A shared file's card needs the Storage emulator: see files.e2e.ts.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { Timestamp } from 'firebase-admin/firestore';
 import { adminDb, waitFor } from '../support/admin';
+import { expectAccessible } from './axe';
 import { expectStatus, say, start, startIn, strangersSuite } from './support';
-
-// Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
-// govern (an injected <script> tag would be refused by it, as any foreign script must be).
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-	id: string;
-	help: string;
-	nodes: string[];
-}
-
-/** Runs axe on the page as it is; returns the violations, each with its offending elements. */
-async function axeViolations(page: Page): Promise<Violation[]> {
-	await page.evaluate(AXE_SOURCE);
-	return page.evaluate(async () => {
-		const axe = Reflect.get(window, 'axe') as {
-			run(context: Document, options: object): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }>;
-		};
-		const result = await axe.run(document, {
-			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }
-		});
-		return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-	});
-}
-
-async function expectAccessible(page: Page, state: string): Promise<void> {
-	// Let transitions and fade-ins settle: axe reads computed colours.
-	await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300))));
-	const violations = await axeViolations(page);
-	expect(violations, `axe violations in state "${state}"`).toEqual([]);
-}
 
 test.describe('accessibility (axe-core)', () => {
 	const { visitor } = strangersSuite('accessibility');

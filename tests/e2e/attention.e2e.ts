@@ -1,16 +1,7 @@
 // What reaches a user who is not looking (issue 15): a background tab counts a match and new
 // messages in its title, and a reader scrolled up is offered "New messages ↓".
-import { expect, test, type Page } from '@playwright/test';
-import { expectStatus, lines, say, start, strangersSuite } from './support';
-
-/** Makes the page believe its tab is in the background (or back), as switching tabs does. */
-async function setTabHidden(page: Page, hidden: boolean): Promise<void> {
-	await page.evaluate((hide) => {
-		Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hide ? 'hidden' : 'visible') });
-		Object.defineProperty(document, 'hidden', { configurable: true, get: () => hide });
-		document.dispatchEvent(new Event('visibilitychange'));
-	}, hidden);
-}
+import { expect, test } from '@playwright/test';
+import { expectStatus, lines, say, setTabHidden, start, strangersSuite } from './support';
 
 test.describe('attention', () => {
 	const { visitor } = strangersSuite('attention');

@@ -37,6 +37,10 @@ export async function acceptTermsIn(context: BrowserContext): Promise<void> {
 export interface VisitorOptions {
 	/** false: a first visit, which meets the terms gate. Default true. */
 	termsAccepted?: boolean;
+	/** The browser's language (navigator.languages, Accept-Language), e.g. 'es-ES'. Default: Playwright's en-US. */
+	locale?: string;
+	/** Permissions granted beyond the camera and microphone, e.g. 'notifications'. */
+	permissions?: string[];
 }
 
 export interface Visitor {
@@ -70,8 +74,8 @@ export function strangersSuite(name: string): {
 		}
 	});
 	return {
-		async visitor(browser, visitorName, { termsAccepted = true } = {}) {
-			const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+		async visitor(browser, visitorName, { termsAccepted = true, locale, permissions = [] } = {}) {
+			const context = await browser.newContext({ permissions: ['camera', 'microphone', ...permissions], locale });
 			if (termsAccepted) await acceptTermsIn(context);
 			const page = await context.newPage();
 			const v: Visitor = { name: visitorName, context, page, errors: [], console: [] };
@@ -81,6 +85,15 @@ export function strangersSuite(name: string): {
 			return v;
 		}
 	};
+}
+
+/** Makes the page believe its tab is in the background (or back), as switching tabs does. */
+export async function setTabHidden(page: Page, hidden: boolean): Promise<void> {
+	await page.evaluate((hide) => {
+		Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hide ? 'hidden' : 'visible') });
+		Object.defineProperty(document, 'hidden', { configurable: true, get: () => hide });
+		document.dispatchEvent(new Event('visibilitychange'));
+	}, hidden);
 }
 
 /** Opens the start page and presses Start (text mode, the default). */

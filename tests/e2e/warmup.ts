@@ -51,7 +51,7 @@ export default async function warmUp(): Promise<void> {
 		try {
 			await waitFor('the warm-up pair to be matched', async () =>
 				(await adminDb().doc(`lobby/${a.uid}`).get()).get('status') === 'matched' ? true : undefined,
-				90_000
+				120_000
 			);
 		} finally {
 			clearInterval(beating);

@@ -33,6 +33,11 @@ describe('transcriptText', () => {
 		expect(transcriptText([{ from: 'stranger', text: 'yo', at: at(9, 0) }], 'Stranger')).toContain('[09:00] Stranger: yo');
 		expect(transcriptText([], 'Stranger')).toBe('Tangent chat\n\n');
 	});
+
+	it('labels your lines in the language of the page', () => {
+		const text = transcriptText([{ from: 'you', text: 'hola', at: at(9, 1) }], 'Desconocido', null, 'Tú');
+		expect(text).toContain('[09:01] Tú: hola');
+	});
 });
 
 describe('transcriptFileName', () => {

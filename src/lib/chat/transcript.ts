@@ -19,11 +19,17 @@ function clock(at: number): string {
  * One line per message, "[14:05] You: hi", continuation lines indented; notices in
  * brackets; `ending` ("Alex left") last. The date of the first message heads it.
  */
-export function transcriptText(lines: readonly TranscriptLine[], partner: string, ending: string | null = null): string {
+export function transcriptText(
+	lines: readonly TranscriptLine[],
+	partner: string,
+	ending: string | null = null,
+	/** How the page's language says "You". */
+	you = 'You'
+): string {
 	const first = lines[0];
 	const head = first ? `Tangent chat, ${new Date(first.at).toLocaleDateString('en-CA')}` : 'Tangent chat';
 	const body = lines.map((line) => {
-		const who = line.from === 'you' ? 'You: ' : line.from === 'stranger' ? `${partner}: ` : '';
+		const who = line.from === 'you' ? `${you}: ` : line.from === 'stranger' ? `${partner}: ` : '';
 		const text = line.from === 'notice' ? `(${line.text})` : line.text;
 		return `[${clock(line.at)}] ${who}${text.replace(/\n/g, '\n        ')}`;
 	});

@@ -32,11 +32,23 @@ function usable(devices: MediaDeviceInfo[], kind: MediaDeviceKind): MediaDeviceI
 	return devices.filter((d) => d.kind === kind && d.deviceId !== '');
 }
 
+/** Whether the browser lists a microphone (before permission, without its name: the kind is enough). */
+async function hasMicrophone(): Promise<boolean> {
+	try {
+		const all = (await navigator.mediaDevices?.enumerateDevices()) ?? [];
+		return all.some((d) => d.kind === 'audioinput');
+	} catch {
+		return false;
+	}
+}
+
 export class LocalMedia {
 	readonly mode: MediaWanted;
 
 	/** Camera and/or microphone, once `open()` succeeded; the same object until `close()`. */
 	stream = $state.raw<MediaStream | null>(null);
+	/** Video mode found no camera but the browser lists a microphone: audio-only would work. */
+	microphoneOnly = $state(false);
 	/** Why `open()` failed, for the page to explain; null while fine. */
 	problem = $state.raw<MediaProblem | null>(null);
 	/** Why the last device switch failed (the previous device keeps working). */
@@ -94,7 +106,11 @@ export class LocalMedia {
 		} catch (error) {
 			if (generation !== this.#generation) return false;
 			console.warn('Could not open the camera or microphone', error);
-			this.problem = describeMediaError(error, this.mode);
+			const problem = describeMediaError(error, this.mode);
+			// No camera, but maybe a microphone: then the page offers a voice chat instead.
+			this.microphoneOnly = problem.code === 'no-device' && this.mode === 'video' && (await hasMicrophone());
+			if (generation !== this.#generation) return false;
+			this.problem = problem;
 			return false;
 		} finally {
 			if (generation === this.#generation) this.opening = false;
