@@ -197,7 +197,7 @@ type LeaseOutcome = { held: true } | { held: false; firstPending: boolean; until
 
 /** Another writer changed the lease document between our read and our write. */
 function isLostRace(error: unknown): boolean {
-	const code = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
+	const code: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
 	return code === 6 || code === 9 || code === 10; // ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED
 }
 

@@ -17,13 +17,14 @@ interface StoredStats {
 
 function storedStats(data: FirebaseFirestore.DocumentData | undefined): StoredStats {
 	const count: unknown = data?.count;
-	const isCount =
-		typeof count === 'object' &&
-		count !== null &&
-		['online', 'waiting', 'inCalls', 'countedAtMs'].every((k) => typeof Reflect.get(count, k) === 'number');
+	const field = (key: string): number | null => {
+		const value: unknown = typeof count === 'object' && count !== null ? Reflect.get(count, key) : undefined;
+		return typeof value === 'number' ? value : null;
+	};
+	const [online, waiting, inCalls, countedAtMs] = [field('online'), field('waiting'), field('inCalls'), field('countedAtMs')];
 	const lease: unknown = data?.refreshingUntilMs;
 	return {
-		count: isCount ? { online: Reflect.get(count, 'online'), waiting: Reflect.get(count, 'waiting'), inCalls: Reflect.get(count, 'inCalls'), countedAtMs: Reflect.get(count, 'countedAtMs') } : null,
+		count: online !== null && waiting !== null && inCalls !== null && countedAtMs !== null ? { online, waiting, inCalls, countedAtMs } : null,
 		refreshingUntilMs: typeof lease === 'number' ? lease : 0
 	};
 }
