@@ -6,6 +6,7 @@
 import { type Firestore } from 'firebase-admin/firestore';
 import { COLLECTIONS, type CallDoc, LOBBY_LEAVE } from '../shared/model';
 import { callStoragePrefix } from '../shared/files';
+import { codeOf } from '../shared/errors';
 import { lobbyCollection } from '../firestore';
 import type { CallFileStore } from '../storage';
 
@@ -75,5 +76,5 @@ async function deleteFileEntries(firestore: Firestore, callId: string): Promise<
 }
 
 function isFailedPrecondition(error: unknown): boolean {
-	return typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 9; // gRPC FAILED_PRECONDITION
+	return codeOf(error) === '9'; // gRPC FAILED_PRECONDITION
 }

@@ -39,6 +39,7 @@ import {
 } from '../shared/model';
 import { chooseOfferer, isAlive, nextWideningAt, pairKind, planPairs, type History, type LobbyPerson, type PlannedPair } from './policy';
 import { nextShardCount, poolKey, shardId, shardOf, uidRange, type ShardRef } from './shards';
+import { codeOf } from '../shared/errors';
 
 /** Server-only bookkeeping; the rules give clients no access. */
 export const MATCH_COLLECTIONS = {
@@ -197,8 +198,7 @@ type LeaseOutcome = { held: true } | { held: false; firstPending: boolean; until
 
 /** Another writer changed the lease document between our read and our write. */
 function isLostRace(error: unknown): boolean {
-	const code: unknown = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
-	return code === 6 || code === 9 || code === 10; // ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED
+	return ['6', '9', '10'].includes(codeOf(error)); // ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED
 }
 
 /**
