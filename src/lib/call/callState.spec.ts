@@ -70,6 +70,15 @@ describe('call state machine', () => {
 		expect(transition(run(...connected, { type: 'stopped' }), { type: 'failed', error: oops })).toBeNull();
 	});
 
+	it('a search started after a failed connection says why until the next call connects', () => {
+		const note = 'Could not connect to that stranger. Looking for someone else…';
+		const again = run(...connected.slice(0, 3), { type: 'connection-failed', error: oops }, { type: 'start', notice: note });
+		expect(again).toMatchObject({ phase: 'starting', error: null, notice: note });
+		expect(run(...connected.slice(0, 3), { type: 'start', notice: note }, { type: 'joined' }, { type: 'matched' }).notice).toBe(note);
+		expect(run({ type: 'start', notice: note }, { type: 'joined' }, { type: 'matched' }, { type: 'channel-open', callId: 'c' }).notice).toBeNull();
+		expect(run({ type: 'start', notice: note }, { type: 'stopped' }).notice).toBeNull();
+	});
+
 	it('reconnecting is a state of a connected call, gone when it ends', () => {
 		const troubled = run(...connected, { type: 'trouble' });
 		expect(troubled.reconnecting).toBe(true);

@@ -24,10 +24,12 @@ export interface CallState {
 	reportable: string | null;
 	/** The reportable call was reported (once per call). */
 	reported: boolean;
+	/** Why we are searching again without being asked (a connection that failed), until the next call connects. */
+	notice: string | null;
 }
 
 export type CallEvent =
-	| { type: 'start' } // Start or New chat pressed: sign in, join the lobby
+	| { type: 'start'; notice?: string } // Start or New chat pressed, or a failed connection: sign in, join the lobby
 	| { type: 'joined' } // our waiting lobby entry is on the server
 	| { type: 'matched' } // the matchmaker put us in a call
 	| { type: 'channel-open'; callId: string } // the data channel to the stranger is open
@@ -42,7 +44,15 @@ export type CallEvent =
 	| { type: 'stopped' } // back to the start page
 	| { type: 'failed'; error: UserFacingError }; // anything else went wrong
 
-export const initialCallState: CallState = { phase: 'idle', endReason: null, error: null, reconnecting: false, reportable: null, reported: false };
+export const initialCallState: CallState = {
+	phase: 'idle',
+	endReason: null,
+	error: null,
+	reconnecting: false,
+	reportable: null,
+	reported: false,
+	notice: null
+};
 
 const inCall = (phase: Phase) => phase === 'connecting' || phase === 'connected';
 
@@ -59,13 +69,13 @@ export function transition(state: CallState, event: CallEvent): CallState | null
 	const { phase } = state;
 	switch (event.type) {
 		case 'start':
-			return phase === 'starting' ? null : { ...initialCallState, phase: 'starting' };
+			return phase === 'starting' ? null : { ...initialCallState, phase: 'starting', notice: event.notice ?? null };
 		case 'joined':
 			return phase === 'starting' ? { ...state, phase: 'searching' } : null;
 		case 'matched':
 			return phase === 'searching' ? { ...state, phase: 'connecting' } : null;
 		case 'channel-open':
-			return phase === 'connecting' ? { ...state, phase: 'connected', reportable: event.callId, reported: false } : null;
+			return phase === 'connecting' ? { ...state, phase: 'connected', reportable: event.callId, reported: false, notice: null } : null;
 		case 'trouble':
 			return phase === 'connected' && !state.reconnecting ? { ...state, reconnecting: true } : null;
 		case 'recovered':

@@ -138,7 +138,8 @@ vi.mock('./backend', () => ({
 	}
 }));
 
-const { ChatSession } = await import('./session.svelte');
+const { ChatSession, RETRY_NOTICE } = await import('./session.svelte');
+const { CALL_TIMING } = await import('./call.svelte');
 
 const refused = { code: 'permission-denied', message: 'Missing or insufficient permissions.' };
 
@@ -438,6 +439,33 @@ describe('ChatSession joining the lobby', () => {
 			expect(session.phase).toBe('searching');
 			// The old call's entry updates no longer reach the new search.
 			expect(fake.links[0]?.closed).toBe(true);
+		});
+
+		it('a connection that cannot be made is no dead end: back in line on its own, saying why, and ended for the partner', async () => {
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+			await matchedSession();
+			await vi.advanceTimersByTimeAsync(CALL_TIMING.connectTimeoutMs);
+			await vi.waitFor(() => expect(fake.joins).toBe(2));
+			expect(session.phase).toBe('searching');
+			expect(session.error).toBeNull();
+			expect(session.notice).toBe(RETRY_NOTICE);
+			expect(fake.endedIfActive).toEqual(['call-1']);
+			expect(fake.links[0]?.closed).toBe(true);
+		});
+
+		it('after failure upon failure it stops and says what to do', async () => {
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+			await matchedSession();
+			for (let failed = 1; failed <= 4; failed++) {
+				await vi.advanceTimersByTimeAsync(CALL_TIMING.connectTimeoutMs);
+				if (failed === 4) break;
+				await vi.waitFor(() => expect(session.phase).toBe('searching'));
+				fake.onEntry?.({ ...matched, callId: `call-${failed + 1}` });
+				await vi.waitFor(() => expect(fake.links).toHaveLength(failed + 1));
+			}
+			expect(session.phase).toBe('ended');
+			expect(session.error?.code).toBe('connection-failed');
+			expect(fake.joins).toBe(4);
 		});
 
 		it('after the partner left, a refused signal write queued before the end changes nothing: still "Stranger has left"', async () => {

@@ -33,6 +33,12 @@ export type SendResult = { sent: true } | { sent: false; note: string | null };
 export const SEND_TOO_FAST_NOTE = "You're sending messages too fast. Wait a moment, then send it again.";
 export const SEND_TOO_LONG_NOTE = `Messages can be at most ${MAX_MESSAGE_CHARS} characters.`;
 export const REPORTED_NOTICE = "Reported. You won't be matched with them again.";
+/** Said while we look again after a connection that could not be made (both sides do). */
+export const RETRY_NOTICE = "Couldn't connect to that stranger (a firewall may be blocking it). Looking for someone else…";
+export const RETRY_NOTICE_RELAY =
+	"Couldn't connect to that stranger through the relay (Hide my IP is on). Looking for someone else…";
+/** Failed connections in a row after which we stop and say so: the network, not the stranger, is the problem. */
+const AUTO_RETRIES = 3;
 
 /** A report that did not go through; the message says why, in plain words. */
 export class ReportFailedError extends Error {
@@ -148,6 +154,10 @@ export class ChatSession {
 	}
 	get reconnecting(): boolean {
 		return this.#state.reconnecting;
+	}
+	/** Why we are searching again on our own (a failed connection); null otherwise. */
+	get notice(): string | null {
+		return this.#state.notice;
 	}
 	/** For tests and diagnostics: the current call's id. */
 	get callId(): string | null {
@@ -291,8 +301,8 @@ export class ChatSession {
 	// -- the search ------------------------------------------------------------------
 
 	/** Starts a new search, replacing whatever came before; resolves once in line (or refused). */
-	async #searchAgain(): Promise<void> {
-		this.#dispatch({ type: 'start' });
+	async #searchAgain(notice?: string): Promise<void> {
+		this.#dispatch({ type: 'start', notice });
 		this.#abortPending();
 		this.#call?.dispose();
 		this.#call = null;
@@ -406,10 +416,13 @@ export class ChatSession {
 					ownMedia: () => this.#ownMedia,
 					loadFiles: () => import('../files/fileShare.svelte'),
 					events: {
-						open: () => this.#dispatch({ type: 'channel-open', callId: call.id }),
+						open: () => {
+							this.#failedInARow = 0;
+							this.#dispatch({ type: 'channel-open', callId: call.id });
+						},
 						trouble: (troubled) => this.#dispatch({ type: troubled ? 'trouble' : 'recovered' }),
 						line: (from, text) => this.messages.push({ id: crypto.randomUUID(), from, text, at: Date.now() }),
-						ended: (end: CallEnd) => this.#dispatch(end),
+						ended: (end: CallEnd) => this.#onCallEnded(end),
 						failed: (error) => this.#fail(error)
 					}
 				});
@@ -420,6 +433,21 @@ export class ChatSession {
 				if (!loading.signal.aborted) this.#fail(error);
 			}
 		);
+	}
+
+	/** Connections that failed since the last one that opened. */
+	#failedInARow = 0;
+
+	/**
+	 * The call ended from the other side or the network. A connection that could not be
+	 * made is no dead end: both sides' timeouts fire, and each goes back in line, saying why.
+	 * A relay that gave nothing, or failure after failure, is for the user to act on.
+	 */
+	#onCallEnded(end: CallEnd): void {
+		this.#dispatch(end);
+		if (end.type !== 'connection-failed' || end.error.code !== 'connection-failed') return;
+		if (++this.#failedInARow > AUTO_RETRIES) return;
+		void this.#searchAgain(this.#options.hideIp ? RETRY_NOTICE_RELAY : RETRY_NOTICE);
 	}
 
 	#sendWire(message: WireMessage): boolean {
