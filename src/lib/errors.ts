@@ -1,5 +1,8 @@
 // Errors as users see them: a stable code and one plain sentence that says what to do.
+import { codeOf } from '$shared/errors';
 import type { UserFacingError } from './call/callState';
+
+export { codeOf };
 
 export const USER_ERRORS = {
 	'sign-in-failed': 'We could not sign you in anonymously. Check your connection and reload the page.',
@@ -53,7 +56,7 @@ const SIGN_IN_DISABLED = new Set(['auth/operation-not-allowed', 'auth/admin-rest
 
 /** Maps an SDK or browser error to what we tell the user (Firebase errors carry a `code`). */
 export function toUserFacingError(error: unknown): UserFacingError {
-	const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+	const code = codeOf(error);
 	const name = error instanceof Error ? error.name : '';
 	if (SIGN_IN_BUSY.has(code)) return userError('sign-in-busy');
 	if (SIGN_IN_DISABLED.has(code)) return userError('sign-in-unavailable');

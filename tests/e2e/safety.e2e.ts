@@ -3,7 +3,7 @@
 import { expect, test } from '@playwright/test';
 import { Timestamp } from 'firebase-admin/firestore';
 import { adminDb, waitFor } from '../support/admin';
-import { expectStatus, lines, say, start, strangersSuite } from './support';
+import { expectStatus, lines, start, strangersSuite } from './support';
 
 test.describe('safety', () => {
 	const { visitor } = strangersSuite('safety');

@@ -24,7 +24,7 @@ describeWithEmulators(['firestore', 'auth'], 'cleanup of abandoned anonymous acc
 	it('deletes accounts idle for 30 days and everything stored about them; keeps the rest', async () => {
 		const users = await Promise.all([createUser('idle'), createUser('partner')]);
 		await disposeUsers(users);
-		const [idle, partner] = users as [(typeof users)[0], (typeof users)[0]];
+		const [idle, partner] = users;
 		const db = adminDb();
 		const auth = getAuth();
 		const email = await auth.createUser({ email: `keep-${Date.now()}@example.com`, password: 'keep-me-1' });

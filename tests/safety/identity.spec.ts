@@ -78,8 +78,8 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'standing, device bind
 	it('six fresh accounts that each met someone once report them: no ban, and the target still joins', async () => {
 		const [target, ...fresh] = await newUsers('target', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6');
 		for (const reporter of fresh) {
-			const callId = await seedCall([reporter!.uid, target!.uid]);
-			expect(await outcome(reportPartner(reporter!.app, HOST, { callId, reason: 'harassment' }))).toMatchObject({ code: 'ok' });
+			const callId = await seedCall([reporter.uid, target!.uid]);
+			expect(await outcome(reportPartner(reporter.app, HOST, { callId, reason: 'harassment' }))).toMatchObject({ code: 'ok' });
 		}
 		expect(await exists(`bans/${target!.uid}`)).toBe(false);
 		const marks = (await adminDb().doc(`safety/${target!.uid}`).get()).get('reportsReceived') as { weight: number }[];
@@ -92,8 +92,8 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'standing, device bind
 	it('accounts with many calls made in the last hours have no standing yet either', async () => {
 		const [target, ...fresh] = await newUsers('target', 'g1', 'g2', 'g3');
 		for (const reporter of fresh) {
-			await seedStanding(reporter!.uid, 50, 0.5);
-			await reportPartner(reporter!.app, HOST, { callId: await seedCall([reporter!.uid, target!.uid]), reason: 'spam' });
+			await seedStanding(reporter.uid, 50, 0.5);
+			await reportPartner(reporter.app, HOST, { callId: await seedCall([reporter.uid, target!.uid]), reason: 'spam' });
 		}
 		expect(await exists(`bans/${target!.uid}`)).toBe(false);
 	}, 60_000);
@@ -202,7 +202,7 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'standing, device bind
 		const device = token();
 		const made = await newUsers(...Array.from({ length: SAFETY_LIMITS.bindsPerDevice.max + 1 }, (_, i) => `u${i}`));
 		const results = [];
-		for (const user of made) results.push(await outcome(bindDevice(user!, device)));
+		for (const user of made) results.push(await outcome(bindDevice(user, device)));
 		expect(results.slice(0, -1).every((r) => r.code === 'ok')).toBe(true);
 		expect(results.at(-1)).toEqual({
 			code: 'functions/resource-exhausted',

@@ -56,7 +56,7 @@ function firestoreValue(value: unknown): unknown {
 	if (value instanceof Date) return { timestampValue: value.toISOString() };
 	if (Array.isArray(value)) return { arrayValue: { values: value.map(firestoreValue) } };
 	if (typeof value === 'object') return { mapValue: { fields: firestoreFields(value as Record<string, unknown>) } };
-	throw new Error(`No Firestore value for ${String(value)}`);
+	throw new Error(`No Firestore value for ${JSON.stringify(value)}`);
 }
 
 function firestoreFields(data: Record<string, unknown>): Record<string, unknown> {

@@ -7,6 +7,7 @@ import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { COLLECTIONS, type CallDoc, type CallExpiryWrite, LOBBY_LEAVE } from '../shared/model';
 import { endedCallExpiresAtMs } from '../shared/retention';
 import { callStoragePrefix } from '../shared/files';
+import { codeOf } from '../shared/errors';
 import { lobbyCollection } from '../firestore';
 import type { CallFileStore } from '../storage';
 
@@ -80,5 +81,5 @@ async function deleteFileEntries(firestore: Firestore, callId: string): Promise<
 }
 
 function isFailedPrecondition(error: unknown): boolean {
-	return typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 9; // gRPC FAILED_PRECONDITION
+	return codeOf(error) === '9'; // gRPC FAILED_PRECONDITION
 }

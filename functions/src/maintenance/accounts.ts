@@ -148,7 +148,7 @@ export async function deleteUserData(
 	const refs = [...existing.filter((s) => s.exists).map((s) => s.ref), ...sent.docs.map((d) => d.ref), ...received.docs.map((d) => d.ref)];
 	const writer = shared ?? firestore.bulkWriter();
 	const deletes = refs.map((ref) => writer.delete(ref));
-	deletes.forEach((write) => write.catch(() => undefined)); // awaited below; no unhandled rejection meanwhile
+	for (const write of deletes) write.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
 	// Calls normally went long ago (records are kept 7 days); any left go whole, with the
 	// files both members shared in them.
 	for (const call of calls.docs) {

@@ -38,6 +38,7 @@ import {
 } from '../shared/model';
 import { chooseOfferer, isAlive, nextWideningAt, pairKind, planPairs, type History, type LobbyPerson, type PlannedPair } from './policy';
 import { nextShardCount, poolKey, shardId, shardOf, uidRange, type ShardRef } from './shards';
+import { codeOf } from '../shared/errors';
 
 /** Server-only bookkeeping; the rules give clients no access. */
 export const MATCH_COLLECTIONS = {
@@ -205,8 +206,7 @@ type LeaseOutcome = { held: true } | { held: false; firstPending: boolean; until
 
 /** Another writer changed the lease document between our read and our write. */
 function isLostRace(error: unknown): boolean {
-	const code = typeof error === 'object' && error !== null ? Reflect.get(error, 'code') : undefined;
-	return code === 6 || code === 9 || code === 10; // ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED
+	return ['6', '9', '10'].includes(codeOf(error)); // ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED
 }
 
 /**
@@ -448,9 +448,9 @@ async function loadKnown(firestore: Firestore, uids: readonly string[], nowMs: n
 	const partners = new Map(uids.map((uid) => [uid, new Set<string>()]));
 	for (const snap of recentCalls) {
 		for (const doc of snap.docs) {
-			const members: unknown = doc.get('members');
-			if (!Array.isArray(members)) continue;
-			for (const m of members) for (const other of members) if (m !== other && typeof other === 'string') partners.get(m)?.add(other);
+			const value: unknown = doc.get('members');
+			const members = Array.isArray(value) ? value.filter((m): m is string => typeof m === 'string') : [];
+			for (const m of members) for (const other of members) if (m !== other) partners.get(m)?.add(other);
 		}
 	}
 	const known = new Map<string, Known>();

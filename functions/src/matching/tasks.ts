@@ -3,6 +3,7 @@
 // so the handler waits out what is left of the delay itself (see waitUntilDue).
 import { getFunctions } from 'firebase-admin/functions';
 import { CHAT_MODES, type ChatMode } from '../shared/model';
+import { codeOf } from '../shared/errors';
 import { shardId, type ShardRef } from './shards';
 import type { Scheduler } from './matchmaker';
 
@@ -43,7 +44,7 @@ async function enqueue(ref: ShardRef, atMs: number, deduplicate: boolean): Promi
 			.taskQueue(MATCH_TASK_FUNCTION)
 			.enqueue(payload, { scheduleTime: new Date(dueAtMs), ...(deduplicate ? { id: taskId(ref, dueAtMs) } : {}) });
 	} catch (error) {
-		if (typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 'functions/task-already-exists') return;
+		if (codeOf(error) === 'functions/task-already-exists') return;
 		throw error;
 	}
 }

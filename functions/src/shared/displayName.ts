@@ -13,6 +13,7 @@ export const DEFAULT_PARTNER_NAME = 'Stranger';
 // line and paragraph separators, private-use, unassigned and lone surrogates, and the
 // letters and blanks that render as nothing (Hangul fillers, braille blank, invisible
 // Mongolian/Khmer marks), which would make an empty-looking name.
+// eslint-disable-next-line no-misleading-character-class -- each listed code point is matched on its own (the `u` flag), which is the point: a lone combining mark is what we strip
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0]/gu;
 /** Any run of spaces (of any width) becomes one ordinary space. */
 const SPACES = /\p{Zs}+/gu;

@@ -33,6 +33,10 @@ const fake = vi.hoisted(() => ({
 	/** Whose signals the session watches, per call. */
 	watchedSignals: [] as { callId: string; partner: string }[],
 	onSignals: null as ((signals: SignalDoc) => void) | null,
+	/** Each call's signal outbox: what was queued in it, whether it was closed, and its error callback. */
+	outboxes: [] as { added: number; closed: boolean; onError: (error: Error) => void }[],
+	/** Set to hold sign-in until the test releases it. */
+	signInGate: null as Promise<void> | null,
 	/** Peer connections made: role, the descriptions handed to them, what went out, and their handlers. */
 	links: [] as {
 		role: string;
@@ -40,7 +44,7 @@ const fake = vi.hoisted(() => ({
 		closed: boolean;
 		sent: string[];
 		open: boolean;
-		handlers: { channelOpen(): void; message(data: unknown): void };
+		handlers: { channelOpen(): void; message(data: unknown): void; candidate(c: RTCIceCandidateInit | null): void };
 	}[]
 }));
 
@@ -69,7 +73,10 @@ vi.mock('./peerLink', () => ({
 
 vi.mock('./backend', () => ({
 	firebaseClient: async () => ({ app: {}, auth: {}, db: {}, emulated: true, emulatorHost: '127.0.0.1' }),
-	signedInUser: async () => ({ uid: 'me' }),
+	signedInUser: async () => {
+		await fake.signInGate;
+		return { uid: 'me' };
+	},
 	fetchIceServers: async () => ({ iceServers: [] }),
 	bindThisDevice: async () => {
 		fake.binds++;
@@ -103,10 +110,19 @@ vi.mock('./backend', () => ({
 		return fake.ban;
 	},
 	SignalOutbox: class {
+		readonly record: (typeof fake.outboxes)[number];
+		constructor(_db: unknown, _callId: string, _uid: string, onError: (error: Error) => void) {
+			this.record = { added: 0, closed: false, onError };
+			fake.outboxes.push(this.record);
+		}
 		publishDescription() {}
-		add() {}
+		add() {
+			if (!this.record.closed) this.record.added++;
+		}
 		async flush() {}
-		close() {}
+		close() {
+			this.record.closed = true;
+		}
 	},
 	watchPartnerSignals: (_db: unknown, callId: string, partner: string, onSignals: (signals: SignalDoc) => void) => {
 		fake.watchedSignals.push({ callId, partner });
@@ -122,7 +138,8 @@ vi.mock('./backend', () => ({
 	}
 }));
 
-const { ChatSession } = await import('./session.svelte');
+const { ChatSession, RETRY_NOTICE } = await import('./session.svelte');
+const { CALL_TIMING } = await import('./call.svelte');
 
 const refused = { code: 'permission-denied', message: 'Missing or insufficient permissions.' };
 
@@ -150,6 +167,8 @@ describe('ChatSession joining the lobby', () => {
 			endedIfActive: [],
 			watchedSignals: [],
 			onSignals: null,
+			outboxes: [],
+			signInGate: null,
 			links: []
 		});
 		session = new ChatSession();
@@ -421,5 +440,81 @@ describe('ChatSession joining the lobby', () => {
 			// The old call's entry updates no longer reach the new search.
 			expect(fake.links[0]?.closed).toBe(true);
 		});
+
+		it('a connection that cannot be made is no dead end: back in line on its own, saying why, and ended for the partner', async () => {
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+			await matchedSession();
+			await vi.advanceTimersByTimeAsync(CALL_TIMING.connectTimeoutMs);
+			await vi.waitFor(() => expect(fake.joins).toBe(2));
+			expect(session.phase).toBe('searching');
+			expect(session.error).toBeNull();
+			expect(session.notice).toBe(RETRY_NOTICE);
+			expect(fake.endedIfActive).toEqual(['call-1']);
+			expect(fake.links[0]?.closed).toBe(true);
+		});
+
+		it('after failure upon failure it stops and says what to do', async () => {
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+			await matchedSession();
+			for (let failed = 1; failed <= 4; failed++) {
+				await vi.advanceTimersByTimeAsync(CALL_TIMING.connectTimeoutMs);
+				if (failed === 4) break;
+				await vi.waitFor(() => expect(session.phase).toBe('searching'));
+				fake.onEntry?.({ ...matched, callId: `call-${failed + 1}` });
+				await vi.waitFor(() => expect(fake.links).toHaveLength(failed + 1));
+			}
+			expect(session.phase).toBe('ended');
+			expect(session.error?.code).toBe('connection-failed');
+			expect(fake.joins).toBe(4);
+		});
+
+		it('after the partner left, a refused signal write queued before the end changes nothing: still "Stranger has left"', async () => {
+			await matchedSession();
+			openChannel();
+			fake.links[0]?.handlers.message(JSON.stringify({ kind: 'bye' }));
+			fake.outboxes[0]?.onError(Object.assign(new Error('Missing or insufficient permissions.'), { code: 'permission-denied' }));
+			expect(session.phase).toBe('ended');
+			expect(session.endReason).toBe('partner-left');
+			expect(session.error).toBeNull();
+		});
+
+		it('no write after teardown: the old call\'s late events queue no signals, end nothing twice, and say nothing', async () => {
+			await matchedSession();
+			const link = openChannel();
+			await session.stop();
+			expect(fake.ended).toEqual(['call-1']);
+			expect(fake.outboxes[0]?.closed).toBe(true);
+			link.handlers.candidate({ candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' });
+			link.handlers.message(JSON.stringify({ kind: 'bye' }));
+			link.handlers.message(JSON.stringify({ kind: 'text', id: 'x', text: 'late' }));
+			await Promise.resolve();
+			expect(fake.outboxes[0]?.added).toBe(0);
+			expect(fake.ended).toEqual(['call-1']);
+			expect(fake.endedIfActive).toEqual([]);
+			expect(session.messages).toEqual([]);
+			expect(session.phase).toBe('idle');
+		});
+	});
+
+	describe('leaving during sign-in', () => {
+		for (const [how, leave] of [
+			['Stop', (s: InstanceType<typeof ChatSession>) => s.stop()],
+			['Back (the page goes away)', (s: InstanceType<typeof ChatSession>) => s.dispose()]
+		] as const) {
+			it(`${how} while signing in: no waiting entry is written afterwards, and nothing is shown`, async () => {
+				let signedIn = () => {};
+				fake.signInGate = new Promise<void>((resolve) => (signedIn = resolve));
+				const started = session.start('text');
+				await leave(session);
+				signedIn();
+				await started;
+				// Long enough for any pacing wait and write to have happened.
+				await new Promise((resolve) => setTimeout(resolve, SAFETY_LIMITS.lobbyJoinMinIntervalMs + 200));
+				expect(fake.joins).toBe(0);
+				expect(fake.leaves).toBe(0);
+				expect(session.error).toBeNull();
+			});
+		}
 	});
 });
+

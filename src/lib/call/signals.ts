@@ -137,7 +137,8 @@ export class SignalOutbox {
 		try {
 			await setDoc(signalRef(this.db, this.callId, this.uid), write, { merge: true });
 		} catch (error) {
-			this.onError(error instanceof Error ? error : new Error(String(error)));
+			// A write queued before close and refused after it says nothing: the call is over.
+			if (!this.#closed) this.onError(error instanceof Error ? error : new Error(String(error)));
 		} finally {
 			this.#lastAckAt = Date.now();
 		}

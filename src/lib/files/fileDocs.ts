@@ -32,6 +32,7 @@ import {
 	type UploadCounterWrite
 } from '$shared/safety';
 import { readConverter } from '../firebase/converter';
+import { codeOf } from '$shared/errors';
 
 export const fileDocConverter = readConverter<SharedFileDoc>(parseFileDoc);
 
@@ -134,7 +135,7 @@ async function announceNow(
 }
 
 function isPermissionDenied(error: unknown): boolean {
-	return typeof error === 'object' && error !== null && Reflect.get(error, 'code') === 'permission-denied';
+	return codeOf(error) === 'permission-denied';
 }
 
 export async function finishFile(

@@ -1,9 +1,7 @@
 // What went wrong with a file, in words for the chat. Storage errors carry codes such as
 // 'storage/unauthorized', Firestore errors codes such as 'permission-denied'.
 
-function codeOf(error: unknown): string {
-	return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-}
+import { codeOf } from '$shared/errors';
 
 function nameOf(error: unknown): string {
 	return error instanceof Error || error instanceof DOMException ? error.name : '';

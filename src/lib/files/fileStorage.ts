@@ -14,6 +14,7 @@ import {
 	type FirebaseStorage
 } from 'firebase/storage';
 import { FILE_LIMITS, FILE_SERVER_PATIENCE_MS, type AllowedContentType } from '$shared/files';
+import { codeOf } from '$shared/errors';
 import type { FileStore, UploadHandle } from './fileShare.svelte';
 
 /**
@@ -71,8 +72,4 @@ export function connectFileStore(app: FirebaseApp, emulatorHost: string | null):
 			}
 		}
 	};
-}
-
-function codeOf(error: unknown): string {
-	return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
 }

@@ -5,6 +5,7 @@
 import type { FirebaseApp } from 'firebase/app';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
 import { parseReportResponse, type ReportReason, type ReportResponse } from '$shared/safety';
+import { codeOf } from '$shared/errors';
 import { FUNCTIONS_EMULATOR_PORT, FUNCTIONS_REGION } from '../call/iceServers';
 
 export async function reportPartner(
@@ -32,7 +33,7 @@ export function callableMessage(error: unknown): string {
  * plain words for the refusals users can meet (once per call, too many reports).
  */
 export function reportErrorMessage(error: unknown): string {
-	const code = typeof error === 'object' && error !== null ? String(Reflect.get(error, 'code') ?? '') : '';
+	const code = codeOf(error);
 	const message = callableMessage(error);
 	switch (code) {
 		case 'functions/already-exists':
