@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ALERTS_KEY, alertsWanted, rememberAlerts, shouldAlert } from './alerts';
+import { memoryStorage } from '$lib/testing/memoryStorage';
 
-function fakeStorage() {
-	const map = new Map<string, string>();
-	return {
-		map,
-		getItem: (k: string) => map.get(k) ?? null,
-		setItem: (k: string, v: string) => void map.set(k, v),
-		removeItem: (k: string) => void map.delete(k)
-	};
-}
 
 describe('alerts', () => {
 	it('are off until turned on, and remembered', () => {
-		const storage = fakeStorage();
+		const storage = memoryStorage();
 		expect(alertsWanted(storage)).toBe(false);
 		rememberAlerts(true, storage);
 		expect(alertsWanted(storage)).toBe(true);

@@ -14,6 +14,11 @@ import { checkFile, FILE_SERVER_PATIENCE_MS, fileNameFor, type AllowedContentTyp
 import { downloadFailure, FileServerSilentError, isCanceled, isUploadRateLimited, uploadErrorMessage } from './fileErrors';
 import type { FileAnnouncement, SharedFile } from './fileDocs';
 
+/** Kept back from FILE_SERVER_PATIENCE_MS for stopping the upload and showing the failure. */
+const REPORT_SLACK_MS = 500;
+/** However long the announcement took, the file server gets this long to take a first byte. */
+const MIN_FILE_SERVER_WAIT_MS = 1_000;
+
 // -- what this class needs from Firebase (faked in its unit tests) ---------------------
 
 export interface UploadHandle {
@@ -215,7 +220,10 @@ export class FileShare {
 			const handle = store.upload(path, file, check.contentType);
 			upload.handle = handle;
 			await new Promise<void>((resolve, reject) => {
-				const silence = setTimeout(() => reject(new FileServerSilentError(FILE_SERVER_PATIENCE_MS)), FILE_SERVER_PATIENCE_MS);
+				// The sender is promised an answer within FILE_SERVER_PATIENCE_MS of pressing send, so
+				// the time the announcement took counts too (the server still gets a fair second).
+				const left = Math.max(MIN_FILE_SERVER_WAIT_MS, entry.at + FILE_SERVER_PATIENCE_MS - REPORT_SLACK_MS - Date.now());
+				const silence = setTimeout(() => reject(new FileServerSilentError(FILE_SERVER_PATIENCE_MS)), left);
 				handle.onProgress((sent, total) => {
 					if (sent > 0) clearTimeout(silence);
 					if (entry.status === 'uploading') entry.progress = total > 0 ? sent / total : 0;

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chosenLocale, LOCALE_KEY, pickLocale, rememberLocale, supportedLocale } from './locale';
+import { memoryStorage } from '$lib/testing/memoryStorage';
 
-function fakeStorage() {
-	const map = new Map<string, string>();
-	return {
-		map,
-		getItem: (k: string) => map.get(k) ?? null,
-		setItem: (k: string, v: string) => void map.set(k, v),
-		removeItem: (k: string) => void map.delete(k)
-	};
-}
 
 describe('interface language', () => {
 	it('follows the first of the browser languages it has a translation for', () => {
@@ -35,7 +27,7 @@ describe('interface language', () => {
 	});
 
 	it('remembers a choice, and forgets it to follow the browser again', () => {
-		const storage = fakeStorage();
+		const storage = memoryStorage();
 		expect(chosenLocale(storage)).toBeNull();
 		rememberLocale('es', storage);
 		expect(chosenLocale(storage)).toBe('es');

@@ -1,14 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { acceptTerms, forgetTermsForThisVisit, hasAcceptedTerms, parseTermsRecord, TERMS_KEY, termsAcceptance, termsRecord } from './terms';
+import { memoryStorage } from '$lib/testing/memoryStorage';
 
-function memoryStorage(initial: Record<string, string> = {}) {
-	const map = new Map(Object.entries(initial));
-	return {
-		map,
-		getItem: (key: string) => map.get(key) ?? null,
-		setItem: (key: string, value: string) => void map.set(key, value)
-	};
-}
 
 describe('terms acceptance', () => {
 	afterEach(() => {
