@@ -72,6 +72,7 @@ describe('a call in virtual time', () => {
 	let ended: { type: string }[];
 	let troubles: boolean[];
 	let endedIfActive: string[];
+	let signalReads: number;
 	let call: InstanceType<typeof Call>;
 
 	beforeEach(() => {
@@ -80,6 +81,7 @@ describe('a call in virtual time', () => {
 		ended = [];
 		troubles = [];
 		endedIfActive = [];
+		signalReads = 0;
 		const backend = {
 			SignalOutbox: class {
 				publishDescription() {}
@@ -91,7 +93,10 @@ describe('a call in virtual time', () => {
 			},
 			watchPartnerSignals: () => () => {},
 			watchLobbyEntry: () => () => {},
-			readPartnerSignals: () => Promise.resolve(null),
+			readPartnerSignals: () => {
+				signalReads++;
+				return Promise.resolve(null);
+			},
 			endCall: () => Promise.resolve(),
 			endCallIfActive: (_db: unknown, callId: string) => {
 				endedIfActive.push(callId);
@@ -140,6 +145,18 @@ describe('a call in virtual time', () => {
 		expect(link().closed).toBe(true);
 		expect(call.signal.aborted).toBe(true);
 		expect(endedIfActive).toEqual(['call-1']);
+	});
+
+	it("not connected: the partner's signals are read from the server again and again (a missed write strands nobody), and no more once connected", async () => {
+		await vi.advanceTimersByTimeAsync(CALL_TIMING.signalingNudgeMs - 1);
+		expect(signalReads).toBe(0);
+		await vi.advanceTimersByTimeAsync(1);
+		expect(signalReads).toBe(1);
+		await vi.advanceTimersByTimeAsync(CALL_TIMING.signalingNudgeMs);
+		expect(signalReads).toBe(2);
+		open();
+		await vi.advanceTimersByTimeAsync(CALL_TIMING.signalingNudgeMs * 3);
+		expect(signalReads).toBe(2);
 	});
 
 	it('a channel that opens in time cancels the connect timeout', async () => {

@@ -197,14 +197,21 @@ export class Call {
 		);
 		// Listeners can lag (seen on the emulator under load): if the partner's description
 		// has not arrived after a while, ask the server directly once.
-		this.#after(CALL_TIMING.signalingNudgeMs, () => {
-			if (this.#link.pc.remoteDescription) return;
-			trace(this.id, "no remote description yet: reading the partner's signals from the server");
+		// Again each time until connected: the partner's description can land after one re-read
+		// and still be missed by the listener (seen once in a browser run), and a missed
+		// candidate batch stalls a call that has its description just the same.
+		const nudge = (): void => {
+			if (this.#connected) return;
+			trace(this.id, "not connected yet: reading the partner's signals from the server", {
+				hasRemoteDescription: Boolean(this.#link.pc.remoteDescription)
+			});
 			backend
 				.readPartnerSignals(client.db, this.id, this.partner)
-				.then((signals) => signals && this.#onPartnerSignals(signals))
+				.then((signals) => signals && !this.signal.aborted && this.#onPartnerSignals(signals))
 				.catch((error: unknown) => console.warn("Could not re-read the partner's signals", error));
-		});
+			this.#after(CALL_TIMING.signalingNudgeMs, nudge);
+		};
+		this.#after(CALL_TIMING.signalingNudgeMs, nudge);
 	}
 
 	/** Sends over the data channel; false once the call is over or the channel is not open. */
