@@ -14,9 +14,9 @@
 // Users with internet (or a cached jar, or their own *_EMULATOR_BINARY_PATH) get the official ones.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -178,7 +178,10 @@ function firebase(args, env, { onLine } = {}) {
 		});
 	}
 	for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-	child.on('exit', (code) => process.exit(code ?? 1));
+	child.on('exit', (code) => {
+		if (env.TMPDIR) rmSync(env.TMPDIR, { recursive: true, force: true });
+		process.exit(code ?? 1);
+	});
 	return child;
 }
 
@@ -192,6 +195,10 @@ function main() {
 		// The Admin SDK's Storage client otherwise probes the GCE metadata address (169.254.169.254)
 		// for credentials; against the emulators there is nothing to find there.
 		METADATA_SERVER_DETECTION: 'none',
+		// A temp folder of this run's own: the Storage emulator keeps its blobs in
+		// <tmpdir>/firebase/storage and deletes that folder when it stops, so a second suite
+		// (side by side in a network namespace) stopping would crash this one's next upload.
+		TMPDIR: mkdtempSync(join(tmpdir(), 'tangent-emulators-')),
 		// firebase-tools gives a function worker 30 s to come up before "Failed to load function";
 		// on a busy 2-core machine a cold Node worker can take longer. Production has no such limit.
 		FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? '120'
