@@ -75,14 +75,8 @@ let announcing: Promise<unknown> = Promise.resolve();
  * sent at once are announced in turn: two batches computed from the same counter would
  * step it to the same value, and the rules would refuse the second.
  */
-export function announceFile(
-	db: Firestore,
-	callId: string,
-	uid: string,
-	fileId: string,
-	file: FileAnnouncement
-): Promise<string> {
-	const turn = announcing.then(() => announceNow(db, callId, uid, fileId, file));
+export function announceFile(...args: Parameters<typeof announceNow>): Promise<string> {
+	const turn = announcing.then(() => announceNow(...args));
 	announcing = turn.catch(() => {});
 	return turn;
 }
