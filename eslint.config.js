@@ -41,6 +41,22 @@ export default ts.config(
 		}
 	},
 	{
+		// Functions: an Admin SDK service got without the app relies on something else having
+		// made the default app first. A cold instance whose first call was the task queue's
+		// found none ("The default Firebase app does not exist") and lost a shard run.
+		files: ['functions/src/**/*.ts'],
+		ignores: ['**/*.spec.ts'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: 'CallExpression[callee.name=/^get(Auth|Firestore|Functions|Storage|AppCheck|Messaging)$/][arguments.length=0]',
+					message: 'Pass adminApp() (functions/src/firestore.ts): the default app may not exist yet in this instance.'
+				}
+			]
+		}
+	},
+	{
 		// Classes in .svelte.ts declare their reactive state with $state; the Maps and Sets
 		// beside it are private bookkeeping that nothing renders, kept plain on purpose.
 		files: ['**/*.svelte.ts'],

@@ -1,5 +1,5 @@
 // Admin SDK access to Tangent's collections, with converters built on the shared parsers.
-import { initializeApp, getApps } from 'firebase-admin/app';
+import { initializeApp, getApps, type App } from 'firebase-admin/app';
 import {
 	getFirestore,
 	type CollectionReference,
@@ -19,10 +19,18 @@ import {
 } from './shared/model';
 import { EMPTY_SAFETY_RECORD, parseSafetyRecord, SAFETY_COLLECTIONS, type SafetyRecord } from './shared/safety';
 
-export function db(): Firestore {
+/**
+ * The Admin SDK's default app, made on first use. Every service (Firestore, Auth, Storage,
+ * the task queue) takes it explicitly: a function instance that reaches, say, the task
+ * queue before anything read Firestore would otherwise find no app at all.
+ */
+export function adminApp(): App {
 	// The functions emulator registers apps of its own, so look for the default one by name.
-	const app = getApps().find((a) => a.name === '[DEFAULT]') ?? initializeApp();
-	return getFirestore(app);
+	return getApps().find((a) => a.name === '[DEFAULT]') ?? initializeApp();
+}
+
+export function db(): Firestore {
+	return getFirestore(adminApp());
 }
 
 /** Reads go through the shared parser; writes are built explicitly and typed by the caller. */

@@ -6,7 +6,7 @@ import { onSchedule } from 'firebase-functions/v2/scheduler';
 import { onTaskDispatched } from 'firebase-functions/v2/tasks';
 import { defineInt } from 'firebase-functions/params';
 import { getAuth } from 'firebase-admin/auth';
-import { callConverter, db } from './firestore';
+import { adminApp, callConverter, db } from './firestore';
 import { parseLobbyEntry } from './shared/model';
 import { leaveByBeacon } from './matching/leave';
 import { cloudTasksScheduler, parseShardTask, waitUntilDue } from './matching/tasks';
@@ -66,8 +66,7 @@ export const lobbyLeave = onRequest({ ...RUNTIME.lobbyLeave, cors: false }, asyn
 		res.set('Allow', 'POST').status(405).json({ error: 'Use POST.' });
 		return;
 	}
-	db(); // initialises the default app for getAuth()
-	const outcome = await leaveByBeacon(db(), getAuth(), typeof req.body === 'string' ? req.body : String(req.rawBody ?? ''));
+	const outcome = await leaveByBeacon(db(), getAuth(adminApp()), typeof req.body === 'string' ? req.body : String(req.rawBody ?? ''));
 	res.status(outcome === 'unauthenticated' ? 401 : 204).end();
 });
 
@@ -111,9 +110,8 @@ export const sweep = onSchedule({ ...RUNTIME.sweep, schedule: 'every 5 minutes' 
 
 /** Once a day: anonymous accounts idle for 30 days go, with everything stored about them. */
 export const accountCleanup = onSchedule({ ...RUNTIME.accountCleanup, schedule: 'every day 04:00' }, async () => {
-	db(); // initialises the default app for getAuth()
 	const now = Date.now();
-	const report = await cleanUpAbandonedAccounts(db(), getAuth(), callFileStore(), now, { deadlineMs: now + ACCOUNT_CLEANUP_BUDGET_MS });
+	const report = await cleanUpAbandonedAccounts(db(), getAuth(adminApp()), callFileStore(), now, { deadlineMs: now + ACCOUNT_CLEANUP_BUDGET_MS });
 	logger.info('accountCleanup', { ...report });
 });
 

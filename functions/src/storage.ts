@@ -2,7 +2,7 @@
 // interface the cleanup and the sweep need, so their fan-out is testable with a fake.
 import { logger } from 'firebase-functions/v2';
 import { getStorage } from 'firebase-admin/storage';
-import { db } from './firestore';
+import { adminApp } from './firestore';
 
 export interface StoredObject {
 	name: string;
@@ -30,8 +30,7 @@ export function callFileStore(): CallFileStore | null {
 	}
 	// Resolved on use, so a missing default bucket fails the Storage step, not the whole run.
 	const bucket = () => {
-		db(); // initialises the default app
-		return getStorage().bucket();
+		return getStorage(adminApp()).bucket();
 	};
 	return {
 		async deletePrefix(prefix) {

@@ -2,6 +2,7 @@
 // function). Production honours `scheduleTime`; the Firebase emulator dispatches at once,
 // so the handler waits out what is left of the delay itself (see waitUntilDue).
 import { getFunctions } from 'firebase-admin/functions';
+import { adminApp } from '../firestore';
 import { CHAT_MODES, type ChatMode } from '../shared/model';
 import { codeOf } from '../shared/errors';
 import { shardId, type ShardRef } from './shards';
@@ -40,7 +41,7 @@ async function enqueue(ref: ShardRef, atMs: number, deduplicate: boolean): Promi
 	const dueAtMs = Math.ceil(atMs / 1_000) * 1_000;
 	const payload: ShardTaskPayload = { mode: ref.mode, language: ref.language, shard: ref.shard, shards: ref.shards, dueAtMs };
 	try {
-		await getFunctions()
+		await getFunctions(adminApp())
 			.taskQueue(MATCH_TASK_FUNCTION)
 			.enqueue(payload, { scheduleTime: new Date(dueAtMs), ...(deduplicate ? { id: taskId(ref, dueAtMs) } : {}) });
 	} catch (error) {

@@ -5,7 +5,7 @@ import { getAuth } from 'firebase-admin/auth';
 import { defineSecret } from 'firebase-functions/params';
 import { logger } from 'firebase-functions/v2';
 import { onRequest } from 'firebase-functions/v2/https';
-import { db } from '../firestore';
+import { adminApp, db } from '../firestore';
 import { RUNTIME } from '../runtime';
 import { bearerToken, isSameSecret, operatorStatus as countStatus } from './status';
 
@@ -31,8 +31,7 @@ export const operatorStatus = onRequest({ ...RUNTIME.operatorStatus, secrets: [s
 
 async function isAdmin(idToken: string): Promise<boolean> {
 	try {
-		db(); // initialises the default app
-		const decoded = await getAuth().verifyIdToken(idToken);
+		const decoded = await getAuth(adminApp()).verifyIdToken(idToken);
 		return decoded.admin === true;
 	} catch (error) {
 		logger.info('operatorStatus: token refused', { error: String(error) });
