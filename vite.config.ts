@@ -27,7 +27,9 @@ export default defineConfig({
 				extends: true,
 				test: {
 					// Firestore rules cases, each worker in a project of its own (tests/rules/fixtures.ts),
-					// so the files run side by side. Run before the sequential group below.
+					// so the files run side by side. `npm run test:emulators` runs this project in a
+					// vitest of its own beside the sequential one below: these cases touch none of
+					// demo-tangent's data and no function trigger fires for them.
 					name: 'rules',
 					environment: 'node',
 					include: ['tests/rules/*.spec.ts'],
