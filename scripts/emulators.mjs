@@ -201,7 +201,11 @@ function main() {
 		TMPDIR: mkdtempSync(join(tmpdir(), 'tangent-emulators-')),
 		// firebase-tools gives a function worker 30 s to come up before "Failed to load function";
 		// on a busy 2-core machine a cold Node worker can take longer. Production has no such limit.
-		FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? '120'
+		FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? '120',
+		// The Functions emulator asks the registry for firebase-functions' latest version
+		// (`npm show`, synchronously: every emulator waits) only to print an upgrade hint. From
+		// npm's cache it answers in a second; without a registry it blocked start-up for 10 s.
+		npm_config_offline: 'true'
 	};
 	const only = ['--only', emulatorList(storage).join(',')];
 	if (command === 'start') {

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { joinLobby, leaveLobby, watchLobbyEntry } from '$lib/matching/lobby';
 import type { LobbyEntry } from '$shared/model';
-import { adminDb, clearFirestore, waitFor } from '../support/admin';
+import { adminDb, clearFirestore, shardRuns, shardSettled, waitFor } from '../support/admin';
 import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators } from '../support/emulators';
 
@@ -70,17 +70,20 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matchmaker on the emu
 		expect(seen.size).toBe(100);
 		// Each user's lobby entry names the call that holds them.
 		users.forEach((u, i) => expect(callIds[i]).toBe(seen.get(u.uid)));
-		expect(elapsed).toBeLessThan(60_000);
+		// How fast is the bench's business (npm run bench): the emulator runs triggers one
+		// at a time, and a bound here would only measure how busy the machine is.
 	}, 90_000);
 
 	it('never matches a user who left the lobby before a partner arrived', async () => {
 		const [leaver, newcomer, third] = (users = await Promise.all([createUser('leaver'), createUser('newcomer'), createUser('third')]));
 		await joinPaced(leaver!, { mode: 'text' });
+		await shardSettled(0);
 		await leaveLobby(leaver!.db, leaver!.uid);
+		const runsBefore = await shardRuns();
 		await joinPaced(newcomer!, { mode: 'text' });
 
-		// The newcomer stays alone: give the matchmaker time to (wrongly) act.
-		await new Promise((r) => setTimeout(r, 2_000));
+		// The newcomer stays alone once the matcher has looked at the pool with them in it.
+		await shardSettled(runsBefore);
 		expect((await adminDb().collection('calls').get()).size).toBe(0);
 		expect((await adminDb().doc(`lobby/${newcomer!.uid}`).get()).get('status')).toBe('waiting');
 		expect((await adminDb().doc(`lobby/${leaver!.uid}`).get()).get('status')).toBe('left');
@@ -96,8 +99,10 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matchmaker on the emu
 	it('does not match a user with themselves, even when they rejoin', async () => {
 		const [alone] = (users = [await createUser('alone')]);
 		await joinPaced(alone!, { mode: 'text' });
+		await shardSettled(0);
+		const runsBefore = await shardRuns();
 		await joinPaced(alone!, { mode: 'text' });
-		await new Promise((r) => setTimeout(r, 1_500));
+		await shardSettled(runsBefore);
 		expect((await adminDb().collection('calls').get()).size).toBe(0);
 		await waitFor('entry still waiting', async () =>
 			(await adminDb().doc(`lobby/${alone!.uid}`).get()).get('status') === 'waiting' ? true : undefined

@@ -57,3 +57,19 @@ export async function shardRuns(shard = 'text~any~0of1'): Promise<number> {
 	const runs: unknown = (await adminDb().doc(`matchShards/${shard}`).get()).get('runs');
 	return typeof runs === 'number' ? runs : 0;
 }
+
+/**
+ * Resolves once the shard has finished more runs than `runsBefore` and nobody holds its
+ * lease: the matcher has looked at everyone who joined after `runsBefore` was read. Tests
+ * that show someone was *not* matched wait for this instead of sleeping a while (read
+ * `runsBefore` while the shard is idle, before the join, and nothing else may be joining).
+ */
+export async function shardSettled(runsBefore: number, shard = 'text~any~0of1'): Promise<void> {
+	await waitFor(`the matcher to run shard ${shard} after run ${runsBefore}`, async () => {
+		const lease = await adminDb().doc(`matchShards/${shard}`).get();
+		const runs: unknown = lease.get('runs');
+		const leaseUntilMs: unknown = lease.get('leaseUntilMs');
+		const held = typeof leaseUntilMs === 'number' && leaseUntilMs > Date.now();
+		return typeof runs === 'number' && runs > runsBefore && !held ? true : undefined;
+	});
+}
