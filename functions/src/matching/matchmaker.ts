@@ -297,48 +297,49 @@ async function runOnce(firestore: Firestore, ref: ShardRef, report: ShardRunRepo
 	const live = people.filter((p) => isAlive(p, nowMs));
 	report.live = live.length;
 	// Departed entries go out of line as the run passes them, guarded by the version read
-	// (a page that beat meanwhile keeps its place), while the live ones' histories are read:
-	// nobody waits on the other.
-	// Bans are checked even for someone alone in the shard: a banned entry must leave the
-	// line at once (the page then shows why), not when a second person happens to join.
-	// What is read is cached for the length of the wait, so the pairing below reuses it.
-	const [departedLeft, known] = await Promise.all([
-		markLeft(departed.map((p) => docs.get(p.uid)!), report),
-		knownAbout(firestore, live, nowMs, report)
-	]);
-	report.departedMarkedLeft += departedLeft;
-	const banned = live.filter((p) => {
-		const until = known.get(p.uid)?.bannedUntilMs ?? null;
-		return until !== null && isBanActive({ untilMs: until }, nowMs);
-	});
-	report.bannedMarkedLeft += await markLeft(banned.map((p) => docs.get(p.uid)!), report);
-	const eligible = live.filter((p) => !banned.includes(p));
-	if (eligible.length < 2) {
-		await adjustShardCount(firestore, ref, eligible, scheduler, report);
-		return false;
-	}
-	const historyOf = (uid: string): History => known.get(uid)?.history ?? { recentPartners: new Set(), blocked: new Set() };
-
-	const plan = planPairs(eligible, historyOf, nowMs);
-	let fellThrough = 0;
-	for (let i = 0; i < plan.length; i += PAIRS_PER_TRANSACTION) {
-		const chunk = plan.slice(i, i + PAIRS_PER_TRANSACTION);
-		const committed = await firestore.runTransaction((tx) => {
-			report.transactionAttempts++;
-			return pairInTransaction(tx, firestore, chunk, historyOf);
+	// (a page that beat meanwhile keeps its place). The live are paired meanwhile: people
+	// who are there never wait on the marking of those who are gone (markLeft never throws).
+	const leavingDeparted = markLeft(departed.map((p) => docs.get(p.uid)!), report);
+	try {
+		// Bans are checked even for someone alone in the shard: a banned entry must leave the
+		// line at once (the page then shows why), not when a second person happens to join.
+		// What is read is cached for the length of the wait, so the pairing below reuses it.
+		const known = await knownAbout(firestore, live, nowMs, report);
+		const banned = live.filter((p) => {
+			const until = known.get(p.uid)?.bannedUntilMs ?? null;
+			return until !== null && isBanActive({ untilMs: until }, nowMs);
 		});
-		report.reads += chunk.length * 2;
-		report.writes += committed.length * 3;
-		report.pairs += committed.length;
-		report.callIds.push(...committed);
-		fellThrough += chunk.length - committed.length;
+		report.bannedMarkedLeft += await markLeft(banned.map((p) => docs.get(p.uid)!), report);
+		const eligible = live.filter((p) => !banned.includes(p));
+		if (eligible.length < 2) {
+			await adjustShardCount(firestore, ref, eligible, scheduler, report);
+			return false;
+		}
+		const historyOf = (uid: string): History => known.get(uid)?.history ?? { recentPartners: new Set(), blocked: new Set() };
+
+		const plan = planPairs(eligible, historyOf, nowMs);
+		let fellThrough = 0;
+		for (let i = 0; i < plan.length; i += PAIRS_PER_TRANSACTION) {
+			const chunk = plan.slice(i, i + PAIRS_PER_TRANSACTION);
+			const committed = await firestore.runTransaction((tx) => {
+				report.transactionAttempts++;
+				return pairInTransaction(tx, firestore, chunk, historyOf);
+			});
+			report.reads += chunk.length * 2;
+			report.writes += committed.length * 3;
+			report.pairs += committed.length;
+			report.callIds.push(...committed);
+			fellThrough += chunk.length - committed.length;
+		}
+		const pairedUids = new Set(plan.flatMap((p) => [p.a.uid, p.b.uid]));
+		const unpaired = eligible.filter((p) => !pairedUids.has(p.uid));
+		const wideningAt = nextWideningAt(unpaired, nowMs);
+		if (wideningAt !== null) await scheduleRun(scheduler, ref, wideningAt, report);
+		await adjustShardCount(firestore, ref, unpaired, scheduler, report);
+		return fellThrough > 0;
+	} finally {
+		report.departedMarkedLeft += await leavingDeparted;
 	}
-	const pairedUids = new Set(plan.flatMap((p) => [p.a.uid, p.b.uid]));
-	const unpaired = eligible.filter((p) => !pairedUids.has(p.uid));
-	const wideningAt = nextWideningAt(unpaired, nowMs);
-	if (wideningAt !== null) await scheduleRun(scheduler, ref, wideningAt, report);
-	await adjustShardCount(firestore, ref, unpaired, scheduler, report);
-	return fellThrough > 0;
 }
 
 /**
