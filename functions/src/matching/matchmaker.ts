@@ -93,6 +93,13 @@ interface Known {
 }
 
 const historyCache = new Map<string, { at: number; known: Promise<Known> }>();
+/**
+ * Shards this instance is running right now. A join here while its shard runs here only
+ * raises `pending`: the run goes round again, as for a join elsewhere that marks the lease
+ * document pending, but without reading that document (a read per join was two of the ten
+ * reads a pair cost in a busy pool).
+ */
+const runningHere = new Map<string, { pending: boolean; leaseUntilMs: number; backstop: boolean }>();
 const poolShardsCache = new Map<string, { at: number; shards: number | Promise<number> }>();
 
 /** Forget what this instance cached (tests that rewrite history between steps). */
@@ -171,6 +178,17 @@ export async function runShard(firestore: Firestore, ref: ShardRef, scheduler: S
 		scheduledAtMs: null,
 		callIds: []
 	};
+	const runningNow = runningHere.get(id);
+	if (runningNow) {
+		runningNow.pending = true;
+		// Should this instance die mid-run, a task after its lease runs the shard, as for
+		// the joins that mark the lease document pending (one per lease).
+		if (!runningNow.backstop) {
+			runningNow.backstop = true;
+			await scheduleRun(scheduler, ref, runningNow.leaseUntilMs + 1, report);
+		}
+		return report;
+	}
 	const leaseRef = firestore.collection(MATCH_COLLECTIONS.shards).doc(id);
 	const holder = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 	const lease = await takeLease(leaseRef, holder, report);
@@ -181,20 +199,33 @@ export async function runShard(firestore: Firestore, ref: ShardRef, scheduler: S
 		return report;
 	}
 	report.outcome = 'ran';
+	const here = { pending: false, leaseUntilMs: 0, backstop: false };
 	for (;;) {
 		report.runs++;
+		// As taken or extended (takeLease, releaseLease), a moment after the document's time:
+		// the backstop task then finds the lease expired.
+		Object.assign(here, { pending: false, leaseUntilMs: Date.now() + LEASE_MS, backstop: false });
+		runningHere.set(id, here);
 		let again: boolean;
 		try {
 			again = await runOnce(firestore, ref, report, scheduler);
 		} catch (error) {
+			runningHere.delete(id);
 			// Let go at once, and have the shard run again shortly, rather than leave the
 			// joins queued behind this lease waiting for it to expire.
 			await releaseLease(leaseRef, holder, false, report, { giveUp: true }).catch(() => 'done');
 			await scheduleRun(scheduler, ref, Date.now() + 1_000, report);
 			throw error;
 		}
+		// No await between these two lines: a join here either raised `pending` before, or
+		// finds the shard no longer running here and goes through the lease document, whose
+		// version guards the release below.
+		runningHere.delete(id);
+		again ||= here.pending;
 		const next = await releaseLease(leaseRef, holder, again, report);
-		if (next === 'schedule') await scheduleRun(scheduler, ref, Date.now() + 1_000, report);
+		// 'done' despite `again`: the lease had expired and someone else holds it, who may have
+		// read the shard before our joins' entries were written.
+		if (next === 'schedule' || (next === 'done' && again)) await scheduleRun(scheduler, ref, Date.now() + 1_000, report);
 		if (next !== 'continue') return report;
 	}
 }
