@@ -39,8 +39,12 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matching under a crow
 		const throwaways = Array.from({ length: 20 }, (_, i) => `throwaway-${String(i).padStart(2, '0')}`);
 		// Tabs that closed without leaving: their last beats 25–60 s ago, first in line.
 		await Promise.all(departed.map((uid, i) => seedWaiting(uid, 120_000 - i, LOBBY_STALE_AFTER_MS + 1_000 + i * 1_400)));
-		// Fresh entries that each list one interest nobody else has: nobody's match yet.
-		await Promise.all(throwaways.map((uid, i) => seedWaiting(uid, 2_000 - i, 0, [`only-mine-${i}`])));
+		// Entries that each list one interest nobody else has: nobody's match while fresh. An
+		// attacker's throwaways join again every few seconds to stay fresh; joined 20 s "from
+		// now", these stay fresh for longer than this test waits, however slow the machine
+		// (joined 2 s ago, they widened to anyone while a loaded machine signed the two users
+		// in, and one was matched).
+		await Promise.all(throwaways.map((uid, i) => seedWaiting(uid, -20_000 - i, 0, [`only-mine-${i}`])));
 
 		const [first, second] = (users = await Promise.all([createUser('first'), createUser('second')]));
 		const started = Date.now();
