@@ -51,6 +51,9 @@ const weights = fetchWeights();
 weights.catch(() => {}); // reported through `model`
 const model = pickBackend().then(async (backend) => {
 	const loaded = await loadNsfwModel({ modelTopology, weightSpecs, weightData: await weights });
+	// One frame's whole path (canvas, pixels, scores) once before saying ready: its first run
+	// allocates and compiles what the stranger's first frame would otherwise wait for.
+	if (context) await scoreFrame(loaded, context.getImageData(0, 0, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE));
 	post({ type: 'ready', backend, loadMs: performance.now() - started });
 	return loaded;
 });
