@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { safeVideoModel } from './src/lib/media/safeVideo/modelAsset';
 
 export default defineConfig({
-	plugins: [sveltekit()],
-	// Safe video's classifier worker loads its model in chunks (dynamic imports): ES module workers.
-	worker: { format: 'es' },
+	// safeVideoModel: the classifier's weights as a binary file (see the module); the worker
+	// imports them, and in development the worker is served through the main plugins.
+	plugins: [sveltekit(), safeVideoModel()],
+	// Safe video's classifier worker is an ES module worker.
+	worker: { format: 'es', plugins: () => [safeVideoModel()] },
 	resolve: {
 		alias: {
 			// Firestore's pipeline regex engine, which the app never uses: see the module.

@@ -6,3 +6,4 @@ export { default as AudioStage } from './AudioStage.svelte';
 export { default as MediaControls } from './MediaControls.svelte';
 export { default as MediaGate } from './MediaGate.svelte';
 export { default as VideoStage } from './VideoStage.svelte';
+export { dropWarmClassifier, warmClassifier } from '$lib/media/safeVideo/warmClassifier';

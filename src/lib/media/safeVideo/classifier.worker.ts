@@ -7,6 +7,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { modelTopology, weightSpecs, weightsUrl } from 'virtual:safe-video-model';
 import { loadNsfwModel, MODEL_INPUT_SIZE, scoreFrame } from './nsfwModel';
 import type { FromClassifier, ToClassifier } from './protocol';
 
@@ -38,9 +39,21 @@ async function pickBackend(): Promise<string> {
 const canvas = new OffscreenCanvas(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE);
 const context = canvas.getContext('2d', { willReadFrequently: true });
 
+async function fetchWeights(): Promise<ArrayBuffer> {
+	const response = await fetch(weightsUrl);
+	if (!response.ok) throw new Error(`the model's weights did not load (HTTP ${response.status})`);
+	return response.arrayBuffer();
+}
+
 const started = performance.now();
+// The weights download while the backend compiles its WebAssembly.
+const weights = fetchWeights();
+weights.catch(() => {}); // reported through `model`
 const model = pickBackend().then(async (backend) => {
-	const loaded = await loadNsfwModel();
+	const loaded = await loadNsfwModel({ modelTopology, weightSpecs, weightData: await weights });
+	// One frame's whole path (canvas, pixels, scores) once before saying ready: its first run
+	// allocates and compiles what the stranger's first frame would otherwise wait for.
+	if (context) await scoreFrame(loaded, context.getImageData(0, 0, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE));
 	post({ type: 'ready', backend, loadMs: performance.now() - started });
 	return loaded;
 });

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { colourBarsRgb } from './fixtures/testPattern';
+import { readSafeVideoModel } from './modelAsset';
 import { loadNsfwModel, MODEL_INPUT_SIZE, scoreFrame } from './nsfwModel';
 import { INITIAL_SAFE_VIDEO, isBlurred, nextSafeVideo, SAFE_VIDEO_POLICY, type SafeVideoState } from './policy';
 
@@ -16,7 +17,9 @@ let model: Model;
 
 beforeAll(async () => {
 	if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js wasm backend did not start in Node');
-	model = await loadNsfwModel();
+	// The same files the build gives the browser's worker.
+	const { modelTopology, weightSpecs, weightData } = readSafeVideoModel();
+	model = await loadNsfwModel({ modelTopology, weightSpecs, weightData: weightData.slice().buffer });
 }, 60_000);
 
 async function judge(state: SafeVideoState, pixels: tf.Tensor3D): Promise<SafeVideoState> {
