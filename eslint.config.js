@@ -9,7 +9,7 @@ import svelteConfig from './svelte.config.js';
 
 export default ts.config(
 	{
-		ignores: ['build/', '.svelte-kit/', 'functions/lib/', 'node_modules/', 'functions/node_modules/', 'test-results/', 'playwright-report/', 'bench/', 'scripts/', '**/*.js', '**/*.mjs', '**/*.cjs']
+		ignores: ['build/', 'bench-results/', '.svelte-kit/', 'functions/lib/', 'node_modules/', 'functions/node_modules/', 'test-results/', 'playwright-report/', 'bench/', 'scripts/', '**/*.js', '**/*.mjs', '**/*.cjs']
 	},
 	js.configs.recommended,
 	...ts.configs.recommendedTypeChecked,
