@@ -145,8 +145,8 @@ export type LobbyEntry =
 			partner: string;
 			role: CallRole;
 			commonInterests: string[];
-			/** The call this one brings back (an undo after Next, see undo.ts); null for a new match. */
-			resumes: string | null;
+			/** The call this one brings back (an undo after Next, see undo.ts); null (or absent in hand-made values) for a new match. */
+			resumes?: string | null;
 	  })
 	| (LobbyEntryCommon & { status: 'left' });
 
@@ -249,12 +249,13 @@ export interface CallDoc {
 	createdAtMs: number;
 	endedBy: string | null;
 	endedAtMs: number | null;
+	// Optional only so that values built by hand (tests) need not spell them; the parser always sets them.
 	/** The call this one brings back (undo after Next, undo.ts); null for a call the matchmaker made. */
-	resumes: string | null;
+	resumes?: string | null;
 	/** The call that brought this one back, once someone undid its Next: once per call. */
-	undoneAs: string | null;
+	undoneAs?: string | null;
 	/** Members whose page left after the end (Stop, a closed tab): an undo cannot bring them back. */
-	gone: string[];
+	gone?: string[];
 }
 
 export interface CallCreateWrite<Ts> {

@@ -8,7 +8,7 @@ const BOB = 'bob'; // was skipped
 const CALL_ID = 'call1';
 const ENDED_AT = 1_000_000;
 
-const common = { mode: 'text', interests: [], language: null, joinedAtMs: ENDED_AT - 60_000, heartbeatAtMs: ENDED_AT } as const;
+const common = { mode: 'text' as const, interests: [], language: null, joinedAtMs: ENDED_AT - 60_000, heartbeatAtMs: ENDED_AT };
 const waiting: LobbyEntry = { ...common, status: 'waiting', joinedAtMs: ENDED_AT + 400 };
 const left: LobbyEntry = { ...common, status: 'left' };
 const matchedTo = (callId: string): LobbyEntry => ({

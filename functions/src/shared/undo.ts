@@ -85,11 +85,11 @@ export function undoRefusal(f: UndoFacts): UndoRefusal | null {
 	if (!call || !call.members.includes(uid)) return 'not-a-member';
 	if (call.status !== 'ended' || call.endedBy !== uid || call.endedAtMs === null) return 'not-yours';
 	if (f.nowMs - call.endedAtMs > UNDO_ACCEPTED_FOR_MS) return 'too-late';
-	if (call.undoneAs !== null) return 'already-undone';
-	if (call.resumes !== null) return 'undone-before';
+	if (call.undoneAs) return 'already-undone';
+	if (call.resumes) return 'undone-before';
 	if (f.blocked) return 'blocked';
 	const partner = call.members[0] === uid ? call.members[1] : call.members[0];
-	if (call.gone.includes(partner) || !isStillFree(f.partnerEntry, f.callId, call)) return 'partner-moved-on';
+	if (call.gone?.includes(partner) || !isStillFree(f.partnerEntry, f.callId, call)) return 'partner-moved-on';
 	// The caller's own search after Next: in line, in the same mode.
 	if (f.callerEntry?.status !== 'waiting' || f.callerEntry.mode !== call.mode) return 'you-moved-on';
 	return null;
