@@ -5,7 +5,7 @@
 import { Timestamp } from 'firebase-admin/firestore';
 import { deleteApp, initializeApp } from 'firebase/app';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { endCall } from '$lib/call/callDoc';
 import { FUNCTIONS_REGION } from '$lib/call/iceServers';
 import { markCallGone, requestUndo } from '$lib/call/undo';
@@ -22,6 +22,16 @@ const HOST = '127.0.0.1';
 
 describeWithEmulators(['firestore', 'auth', 'functions'], 'undoNext on the emulators', () => {
 	let users: SimulatedUser[] = [];
+	// The functions emulator loads a function on its first call, which on a busy machine can
+	// take longer than the undo window itself: load it before the clock matters.
+	beforeAll(async () => {
+		const warm = await createUser('warm-up');
+		try {
+			expect(await requestUndo(warm.app, HOST, 'nosuchcall')).toEqual({ outcome: 'refused', reason: 'not-a-member' });
+		} finally {
+			await disposeUsers([warm]);
+		}
+	}, 60_000);
 	beforeEach(clearFirestore);
 	afterEach(async () => {
 		await disposeUsers(users);
@@ -31,11 +41,19 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'undoNext on the emula
 	const entry = async (uid: string) => (await adminDb().doc(`lobby/${uid}`).get()).data() ?? null;
 	const callsOf = async (uid: string) => (await adminDb().collection('calls').where('members', 'array-contains', uid).get()).size;
 
-	/** Alice and Bob were in a chat; Alice pressed Next: her end is written and her new search is in line. */
-	async function aliceLeftBob(): Promise<{ alice: SimulatedUser; bob: SimulatedUser; callId: string }> {
+	/**
+	 * Alice and Bob were in a chat; Alice pressed Next: her end is written, the call's cleanup
+	 * has marked Bob's entry left (so nothing changes behind a test's back), and her new
+	 * search is in line. `meanwhile` runs before Alice is back in line.
+	 */
+	async function aliceLeftBob(
+		meanwhile: (bob: SimulatedUser, callId: string) => Promise<void> = async () => {}
+	): Promise<{ alice: SimulatedUser; bob: SimulatedUser; callId: string }> {
 		const [alice, bob] = (users = await Promise.all([createUser('alice'), createUser('bob')]));
 		const { callId } = await matchedPair(alice!, bob!);
 		await endCall(alice!.db, callId, alice!.uid);
+		await waitFor('the call to be cleaned up', async () => ((await adminDb().doc(`calls/${callId}`).get()).get('expireAt') ? true : undefined));
+		await meanwhile(bob!, callId);
 		await joinPaced(alice!, { mode: 'text' });
 		return { alice: alice!, bob: bob!, callId };
 	}
@@ -72,10 +90,20 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'undoNext on the emula
 
 		// Once per call.
 		expect(await requestUndo(alice.app, HOST, callId)).toEqual({ outcome: 'refused', reason: 'already-undone' });
-		// The old call's cleanup, which marks its members left, leaves the new call's entries be.
+		expect(await callsOf(alice.uid)).toBe(2);
+	}, 60_000);
+
+	it("the old call's cleanup running after the undo leaves the new call's entries be", async () => {
+		const [alice, bob] = (users = await Promise.all([createUser('alice'), createUser('bob')]));
+		const { callId } = await matchedPair(alice!, bob!);
+		await endCall(alice!.db, callId, alice!.uid);
+		await joinPaced(alice!, { mode: 'text' });
+		const answer = await requestUndo(alice!.app, HOST, callId);
+		if (answer.outcome !== 'resumed') throw new Error(`Undo refused: ${answer.reason}`);
 		await waitFor('the old call to be cleaned up', async () => ((await adminDb().doc(`calls/${callId}`).get()).get('expireAt') ? true : undefined));
-		expect(await entry(bob.uid)).toMatchObject({ status: 'matched', callId: answer.callId });
-		expect(await entry(alice.uid)).toMatchObject({ status: 'matched', callId: answer.callId });
+		expect(await entry(bob!.uid)).toMatchObject({ status: 'matched', callId: answer.callId });
+		expect(await entry(alice!.uid)).toMatchObject({ status: 'matched', callId: answer.callId });
+		expect((await adminDb().doc(`calls/${answer.callId}`).get()).get('status')).toBe('active');
 	}, 60_000);
 
 	it('Bob pressed New chat and waits, unmatched: reunited, his search ends in the call', async () => {
@@ -87,18 +115,19 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'undoNext on the emula
 	}, 60_000);
 
 	it('refused: Bob pressed Stop (his page marked the call gone)', async () => {
-		const { alice, bob, callId } = await aliceLeftBob();
-		await markCallGone(bob.db, callId, bob.uid);
+		const { alice, bob, callId } = await aliceLeftBob((bob, left) => markCallGone(bob.db, left, bob.uid));
 		await expectRefused(alice, bob, callId, 'partner-moved-on');
 	}, 60_000);
 
 	it('refused: Bob was matched with someone else', async () => {
-		const { alice, bob, callId } = await aliceLeftBob();
-		const carol = await createUser('carol');
-		users.push(carol);
-		await joinPaced(bob, { mode: 'text' });
-		await joinPaced(carol, { mode: 'text' });
-		await waitFor('Bob to meet Carol', async () => ((await entry(bob.uid))?.partner === carol.uid ? true : undefined));
+		// Before Alice is back in line: otherwise Carol, new to both, would meet whoever waited longest.
+		const { alice, bob, callId } = await aliceLeftBob(async (bob) => {
+			const carol = await createUser('carol');
+			users.push(carol);
+			await joinPaced(bob, { mode: 'text' });
+			await joinPaced(carol, { mode: 'text' });
+			await waitFor('Bob to meet Carol', async () => ((await entry(bob.uid))?.partner === carol.uid ? true : undefined));
+		});
 		await expectRefused(alice, bob, callId, 'partner-moved-on');
 	}, 60_000);
 
@@ -132,6 +161,9 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'undoNext on the emula
 		const answer = await requestUndo(alice.app, HOST, callId);
 		if (answer.outcome !== 'resumed') throw new Error(`Undo refused: ${answer.reason}`);
 		await endCall(alice.db, answer.callId, alice.uid);
+		await waitFor('the resumed call to be cleaned up', async () =>
+			(await adminDb().doc(`calls/${answer.callId}`).get()).get('expireAt') ? true : undefined
+		);
 		await joinPaced(alice, { mode: 'text' });
 		await expectRefused(alice, bob, answer.callId, 'undone-before');
 	}, 60_000);
