@@ -141,6 +141,7 @@ export const onlineCount = onRequest({ ...RUNTIME.onlineCount, cors: false }, as
 export { iceServers } from './ice/iceServers';
 export { bindDevice } from './safety/bindDevice';
 export { reportPartner } from './safety/reportPartner';
+export { undoNextCallable as undoNext } from './calls/undo';
 export { operatorStatus } from './safety/operatorStatus';
 
 /**

@@ -66,5 +66,7 @@ export const RUNTIME = {
 	/** Binds a new anonymous id to its device and network: a few reads and writes in one transaction. */
 	bindDevice: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 30, maxInstances: 20 },
 	reportPartner: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 30, maxInstances: 20 },
+	/** Undo after Next: one transaction of eight reads and four writes. */
+	undoNext: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 30, maxInstances: 20 },
 	operatorStatus: { region: FUNCTIONS_REGION, memory: '256MiB', timeoutSeconds: 30, maxInstances: 2 }
 } as const satisfies Record<string, RuntimeOptions>;

@@ -39,6 +39,8 @@ export default async function warmUp(): Promise<void> {
 			httpsCallable(functions, 'iceServers')().catch(() => null),
 			// Refused (no such call), but its worker is up for the report tests.
 			httpsCallable(functions, 'reportPartner')({ callId: 'warmup', reason: 'other' }).catch(() => null),
+			// Refused (no such call), but up before a test's Undo, which has seconds to land.
+			httpsCallable(functions, 'undoNext')({ callId: 'warmup' }).catch(() => null),
 			// Two waiting entries as the app writes them (the matchmaker's trigger runs on each).
 			...[a, b].map((u) => joinAsPage(u.uid))
 		]);

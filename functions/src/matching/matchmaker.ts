@@ -31,14 +31,13 @@ import {
 	DocumentShapeError,
 	LOBBY_LEAVE,
 	parseLobbyEntry,
-	type CallCreateWrite,
 	type ChatMode,
-	type FirestoreData,
-	type LobbyMatchWrite
+	type FirestoreData
 } from '../shared/model';
 import { chooseOfferer, isAlive, nextWideningAt, pairKind, planPairs, type History, type LobbyPerson, type PlannedPair } from './policy';
 import { nextShardCount, poolKey, shardId, shardOf, uidRange, type ShardRef } from './shards';
 import { codeOf } from '../shared/errors';
+import { createCallInTransaction } from '../calls/create';
 
 /** Server-only bookkeeping; the rules give clients no access. */
 export const MATCH_COLLECTIONS = {
@@ -396,33 +395,14 @@ export async function pairInTransaction(
 		// The same join as planned (a re-join in between is someone new in line), still waiting.
 		if (!a || !b || a.joinedAtMs !== pair.a.joinedAtMs || b.joinedAtMs !== pair.b.joinedAtMs) continue;
 		if (pairKind(a, b, historyOf, nowMs) === null) continue;
-		const callRef = firestore.collection(COLLECTIONS.calls).doc();
-		const now = FieldValue.serverTimestamp();
-		const offerer = chooseOfferer(a, b);
-		const call: CallCreateWrite<FieldValue> = {
-			members: [b.uid, a.uid],
-			offerer,
-			mode: a.mode,
-			commonInterests: pair.commonInterests,
-			status: 'active',
-			createdAt: now,
-			endedBy: null,
-			endedAt: null
-		};
-		// Partner, role and shared interests ride on the lobby entry each page already watches,
-		// so the offerer starts negotiating from that snapshot, and no page reads the call.
-		const matched = (uid: string, partner: string): LobbyMatchWrite<FieldValue> => ({
-			status: 'matched',
-			callId: callRef.id,
-			matchedAt: now,
-			partner,
-			role: uid === offerer ? 'offerer' : 'answerer',
-			commonInterests: pair.commonInterests
-		});
-		tx.create(callRef, call);
-		tx.update(lobby.doc(a.uid), { ...matched(a.uid, b.uid) });
-		tx.update(lobby.doc(b.uid), { ...matched(b.uid, a.uid) });
-		created.push(callRef.id);
+		created.push(
+			createCallInTransaction(tx, firestore, {
+				members: [b.uid, a.uid],
+				offerer: chooseOfferer(a, b),
+				mode: a.mode,
+				commonInterests: pair.commonInterests
+			})
+		);
 	}
 	return created;
 }

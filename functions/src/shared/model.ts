@@ -145,6 +145,8 @@ export type LobbyEntry =
 			partner: string;
 			role: CallRole;
 			commonInterests: string[];
+			/** The call this one brings back (an undo after Next, see undo.ts); null (or absent in hand-made values) for a new match. */
+			resumes?: string | null;
 	  })
 	| (LobbyEntryCommon & { status: 'left' });
 
@@ -186,6 +188,8 @@ export interface LobbyMatchWrite<Ts> {
 	partner: string;
 	role: CallRole;
 	commonInterests: string[];
+	/** Only when the undoNext function brings two people back together (undo.ts). */
+	resumes?: string;
 }
 
 export function parseLobbyEntry(path: string, data: FirestoreData): LobbyEntry {
@@ -207,7 +211,8 @@ export function parseLobbyEntry(path: string, data: FirestoreData): LobbyEntry {
 		matchedAtMs: read.millis('matchedAt'),
 		partner: read.string('partner', 128),
 		role: read.oneOf('role', CALL_ROLES),
-		commonInterests: read.stringList('commonInterests', LIMITS.interestsPerUser, LIMITS.interestMaxChars)
+		commonInterests: read.stringList('commonInterests', LIMITS.interestsPerUser, LIMITS.interestMaxChars),
+		resumes: read.optional('resumes', () => read.string('resumes', 128))
 	};
 }
 
@@ -244,6 +249,13 @@ export interface CallDoc {
 	createdAtMs: number;
 	endedBy: string | null;
 	endedAtMs: number | null;
+	// Optional only so that values built by hand (tests) need not spell them; the parser always sets them.
+	/** The call this one brings back (undo after Next, undo.ts); null for a call the matchmaker made. */
+	resumes?: string | null;
+	/** The call that brought this one back, once someone undid its Next: once per call. */
+	undoneAs?: string | null;
+	/** Members whose page left after the end (Stop, a closed tab): an undo cannot bring them back. */
+	gone?: string[];
 }
 
 export interface CallCreateWrite<Ts> {
@@ -255,12 +267,29 @@ export interface CallCreateWrite<Ts> {
 	createdAt: Ts;
 	endedBy: null;
 	endedAt: null;
+	/** Only on a call the undoNext function made. */
+	resumes?: string;
 }
 
 export interface CallEndWrite<Ts> {
 	status: 'ended';
 	endedBy: string;
 	endedAt: Ts;
+}
+
+/** Added by the undoNext function to the call it brought back, in the same transaction. */
+export interface CallUndoneWrite<Ts> {
+	undoneAs: string;
+	undoneAt: Ts;
+}
+
+/**
+ * What a member's page writes to an ended call it leaves for good (Stop, closing the tab)
+ * within the undo window, so the one who pressed Next cannot pull them into a new call:
+ * their own uid added to `gone` (arrayUnion).
+ */
+export interface CallGoneWrite<ListValue> {
+	gone: ListValue;
 }
 
 /** Added by callCleanup when a call ends: the ended call's TTL field (retention.ts endedCallExpiresAtMs). */
@@ -286,7 +315,10 @@ export function parseCallDoc(path: string, data: FirestoreData): CallDoc {
 		status,
 		createdAtMs: read.millis('createdAt'),
 		endedBy: read.optional('endedBy', () => read.string('endedBy', 128)),
-		endedAtMs: read.optional('endedAt', () => read.millis('endedAt'))
+		endedAtMs: read.optional('endedAt', () => read.millis('endedAt')),
+		resumes: read.optional('resumes', () => read.string('resumes', 128)),
+		undoneAs: read.optional('undoneAs', () => read.string('undoneAs', 128)),
+		gone: read.optional('gone', () => read.stringList('gone', 2, 128))?.filter((uid) => members.includes(uid)) ?? []
 	};
 }
 

@@ -8,5 +8,6 @@ export { fetchIceServers } from './iceServers';
 export { readOwnBan } from '../safety/bans';
 export { bindThisDevice } from '../safety/device';
 export { reportErrorMessage, reportPartner } from '../safety/report';
+export { markCallGone, requestUndo } from './undo';
 
 export type Backend = typeof import('./backend');

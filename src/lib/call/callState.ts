@@ -32,6 +32,7 @@ export type CallEvent =
 	| { type: 'start'; notice?: string } // Start or New chat pressed, or a failed connection: sign in, join the lobby
 	| { type: 'joined' } // our waiting lobby entry is on the server
 	| { type: 'matched' } // the matchmaker put us in a call
+	| { type: 'resumed' } // the stranger who left with Next undid it: the same two in a new call
 	| { type: 'channel-open'; callId: string } // the data channel to the stranger is open
 	| { type: 'trouble' } // connected, but silence or a dropped network: repairing
 	| { type: 'recovered' } // heard from them again
@@ -74,6 +75,10 @@ export function transition(state: CallState, event: CallEvent): CallState | null
 			return phase === 'starting' ? { ...state, phase: 'searching' } : null;
 		case 'matched':
 			return phase === 'searching' ? { ...state, phase: 'connecting' } : null;
+		case 'resumed':
+			// From the ended chat, which stays on screen (a page that pressed New chat meanwhile
+			// is searching, and gets the call as a match).
+			return phase === 'ended' && !state.reported ? { ...initialCallState, phase: 'connecting' } : null;
 		case 'channel-open':
 			return phase === 'connecting' ? { ...state, phase: 'connected', reportable: event.callId, reported: false, notice: null } : null;
 		case 'trouble':

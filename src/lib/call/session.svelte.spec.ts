@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOBBY_HEARTBEAT_MS, type LobbyEntry, type SignalDoc } from '$shared/model';
 import { SAFETY_LIMITS, type BanDoc } from '$shared/safety';
+import { UNDO_ACCEPTED_FOR_MS, UNDO_WINDOW_MS, type UndoResponse } from '$shared/undo';
 import { USER_ERRORS } from '../errors';
 
 const fake = vi.hoisted(() => ({
@@ -37,6 +38,10 @@ const fake = vi.hoisted(() => ({
 	outboxes: [] as { added: number; closed: boolean; onError: (error: Error) => void }[],
 	/** Set to hold sign-in until the test releases it. */
 	signInGate: null as Promise<void> | null,
+	/** What the undoNext callable answers, the calls it was asked to bring back, and calls marked gone. */
+	undoAnswer: { outcome: 'refused', reason: 'partner-moved-on' } as UndoResponse,
+	undoRequests: [] as string[],
+	gone: [] as string[],
 	/** Peer connections made: role, the descriptions handed to them, what went out, and their handlers. */
 	links: [] as {
 		role: string;
@@ -135,7 +140,16 @@ vi.mock('./backend', () => ({
 	},
 	endCallIfActive: async (_db: unknown, callId: string) => {
 		fake.endedIfActive.push(callId);
-	}
+	},
+	requestUndo: async (_app: unknown, _host: unknown, callId: string) => {
+		fake.undoRequests.push(callId);
+		return fake.undoAnswer;
+	},
+	markCallGone: async (_db: unknown, callId: string) => {
+		fake.gone.push(callId);
+	},
+	reportPartner: async (_app: unknown, _host: unknown, request: { callId: string }) => ({ reportId: `${request.callId}_me`, blocked: true }),
+	reportErrorMessage: () => 'not sent'
 }));
 
 const { ChatSession, RETRY_NOTICE } = await import('./session.svelte');
@@ -169,7 +183,10 @@ describe('ChatSession joining the lobby', () => {
 			onSignals: null,
 			outboxes: [],
 			signInGate: null,
-			links: []
+			links: [],
+			undoAnswer: { outcome: 'refused', reason: 'partner-moved-on' },
+			undoRequests: [],
+			gone: []
 		});
 		session = new ChatSession();
 		vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -476,6 +493,107 @@ describe('ChatSession joining the lobby', () => {
 			expect(session.phase).toBe('ended');
 			expect(session.endReason).toBe('partner-left');
 			expect(session.error).toBeNull();
+		});
+
+		describe('undo after Next', () => {
+			const say = (link: (typeof fake.links)[number], text: string) => link.handlers.message(JSON.stringify({ kind: 'text', id: text, text }));
+			const resumed: LobbyEntry = { ...matched, callId: 'call-2', resumes: 'call-1' };
+
+			it('Next from a connected chat offers Undo; the call it brings back comes as a match, with the conversation and a line', async () => {
+				await matchedSession();
+				const link = openChannel();
+				say(link, 'hello there');
+				vi.advanceTimersByTime(400);
+				await session.next();
+				expect(session.undo).toMatchObject({ callId: 'call-1', status: 'offered', untilMs: Date.now() + UNDO_WINDOW_MS });
+				expect(session.messages).toEqual([]);
+
+				fake.undoAnswer = { outcome: 'resumed', callId: 'call-2' };
+				await session.undoNext();
+				expect(fake.undoRequests).toEqual(['call-1']);
+				fake.onEntry?.(resumed);
+				await vi.waitFor(() => expect(fake.links).toHaveLength(2));
+				expect(session.phase).toBe('connecting');
+				expect(session.undo).toBeNull();
+				expect(session.messages.map((line) => [line.from, line.text])).toEqual([
+					['stranger', 'hello there'],
+					['notice', "You're back with Stranger."]
+				]);
+			});
+
+			it('refused: says why, and the search goes on', async () => {
+				await matchedSession();
+				openChannel();
+				vi.advanceTimersByTime(400);
+				await session.next();
+				await session.undoNext();
+				expect(session.undo).toMatchObject({ status: 'refused', refusal: 'partner-moved-on' });
+				expect(session.phase).toBe('searching');
+				expect(fake.leaves).toBe(0);
+				// One ask per Next.
+				await session.undoNext();
+				expect(fake.undoRequests).toEqual(['call-1']);
+			});
+
+			it('no Undo after the window, nor after Next from a chat that never connected', async () => {
+				await matchedSession();
+				openChannel();
+				vi.advanceTimersByTime(400);
+				await session.next();
+				vi.advanceTimersByTime(UNDO_WINDOW_MS + 1);
+				await session.undoNext();
+				expect(fake.undoRequests).toEqual([]);
+
+				fake.onEntry?.({ ...matched, callId: 'call-3' });
+				await vi.waitFor(() => expect(fake.links).toHaveLength(2));
+				vi.advanceTimersByTime(400);
+				await session.next(); // still connecting
+				expect(session.undo).toBeNull();
+			});
+
+			it('the partner undoes while our ended chat is on screen: the same stranger is back, the conversation kept, with a line', async () => {
+				await matchedSession();
+				const link = openChannel();
+				say(link, 'hi');
+				link.handlers.message(JSON.stringify({ kind: 'bye' }));
+				expect(session.phase).toBe('ended');
+				fake.onEntry?.(resumed);
+				await vi.waitFor(() => expect(fake.links).toHaveLength(2));
+				expect(session.phase).toBe('connecting');
+				expect(fake.watchedSignals.at(-1)).toEqual({ callId: 'call-2', partner: 'them' });
+				expect(session.messages.map((line) => [line.from, line.text])).toEqual([
+					['stranger', 'hi'],
+					['notice', 'Stranger came back.']
+				]);
+			});
+
+			it('after reporting them, their undo does not pull us back', async () => {
+				await matchedSession();
+				openChannel();
+				fake.links[0]?.handlers.message(JSON.stringify({ kind: 'bye' }));
+				await session.report('harassment', '');
+				expect(session.reported).toBe(true);
+				fake.onEntry?.(resumed);
+				await Promise.resolve();
+				expect(fake.links).toHaveLength(1);
+				expect(session.phase).toBe('ended');
+			});
+
+			it('Stop within the window after the partner left: the call is marked gone and our entry left; after it, nothing is written', async () => {
+				await matchedSession();
+				openChannel();
+				fake.links[0]?.handlers.message(JSON.stringify({ kind: 'bye' }));
+				await session.stop();
+				expect(fake.gone).toEqual(['call-1']);
+				expect(fake.leaves).toBe(1);
+
+				await matchedSession();
+				openChannel();
+				fake.links[1]?.handlers.message(JSON.stringify({ kind: 'bye' }));
+				vi.advanceTimersByTime(UNDO_ACCEPTED_FOR_MS + 5_000);
+				await session.stop();
+				expect(fake.gone).toEqual(['call-1']);
+			});
 		});
 
 		it('no write after teardown: the old call\'s late events queue no signals, end nothing twice, and say nothing', async () => {

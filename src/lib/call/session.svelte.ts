@@ -6,7 +6,7 @@
 // them (the transcript, the state machine in callState.ts, the join pacing) and changes the
 // state only through `#dispatch`.
 import { withTimeout } from '../async';
-import { normalizeInterests, type ChatMode } from '$shared/model';
+import { normalizeInterests, type ChatMode, type LobbyEntry } from '$shared/model';
 import { isBanActive, type BanDoc, type ReportReason } from '$shared/safety';
 import { SEND_LIMIT, TokenBucket } from '../chat/rateLimit';
 import { MAX_MESSAGE_CHARS, prepareText, type WireMessage } from '../chat/wire';
@@ -16,6 +16,8 @@ import { Call, type CallEnd, type Client, type MatchedEntry } from './call.svelt
 import { initialCallState, transition, type CallEvent, type CallState, type EndReason, type Phase, type UserFacingError } from './callState';
 import type { ConnectionQuality } from './quality';
 import { JoinPacer, Search, SearchAborted } from './search';
+import { UNDO_ACCEPTED_FOR_MS, UNDO_WINDOW_MS, type UndoRefusal } from '$shared/undo';
+import { i18n } from '../i18n/i18n.svelte';
 
 export type { ConnectionQuality, EndReason, Phase, UserFacingError };
 
@@ -61,6 +63,21 @@ const READ_TIMEOUT_MS = 10_000;
 const TYPING_SEND_EVERY_MS = 2_000;
 /** A report the function has not answered by then is reported as not sent. */
 const REPORT_TIMEOUT_MS = 20_000;
+/** An undo the function has not answered by then is given up (the search goes on). */
+const UNDO_TIMEOUT_MS = 8_000;
+/** A skipped page watches for its partner's Undo a little longer than the server accepts one. */
+const COMEBACK_WATCH_MS = UNDO_ACCEPTED_FOR_MS + 2_000;
+
+/**
+ * After our Next: the call we left, which Undo can bring back until `untilMs` (the page's
+ * countdown). 'refused' says why not ('unreachable': no answer); the search goes on.
+ */
+export interface UndoOffer {
+	callId: string;
+	untilMs: number;
+	status: 'offered' | 'asking' | 'refused';
+	refusal: UndoRefusal | 'unreachable' | null;
+}
 
 let backendModule: Promise<Backend> | null = null;
 function loadBackend(): Promise<Backend> {
@@ -117,6 +134,13 @@ export class ChatSession {
 	/** The ID token a closing page's leave beacon carries (fetched while searching). */
 	#beaconToken: string | null = null;
 	readonly #sendLimit = new TokenBucket(SEND_LIMIT);
+	#undo = $state<UndoOffer | null>(null);
+	/** The conversation of the call we were last in, which an undo brings back on screen. */
+	#lastLines: { callId: string; lines: ChatLine[]; name: string | null } | null = null;
+	/** The partner left us with Next: their Undo may bring them back until `untilMs`. */
+	#mayComeBack: { callId: string; untilMs: number } | null = null;
+	/** Watches our lobby entry for that undo while the chat stays ended (a new search watches it itself). */
+	#comebackWatch: AbortController | null = null;
 
 	get phase(): Phase {
 		return this.#state.phase;
@@ -174,6 +198,10 @@ export class ChatSession {
 	get reported(): boolean {
 		return this.#state.reported;
 	}
+	/** After our Next: the way back to the stranger we left, while it lasts; null otherwise. */
+	get undo(): UndoOffer | null {
+		return this.#undo;
+	}
 	/** The anonymous user's uid once a search has signed in; not reactive (read it on a phase change). */
 	get uid(): string | null {
 		return this.#uid;
@@ -194,15 +222,44 @@ export class ChatSession {
 		await this.#searchAgain();
 	}
 
-	/** Ends the current call (or search) and looks for someone new. */
+	/**
+	 * Ends the current call (or search) and looks for someone new. Leaving a connected chat
+	 * offers Undo for UNDO_WINDOW_MS.
+	 */
 	async next(): Promise<void> {
+		const left = this.phase === 'connected' && this.#call && !this.#call.signal.aborted ? this.#call.id : null;
+		this.#undo = left ? { callId: left, untilMs: Date.now() + UNDO_WINDOW_MS, status: 'offered', refusal: null } : null;
 		await this.#leave();
 		await this.#searchAgain();
 	}
 
+	/**
+	 * Undo our last Next: asks the server to bring that stranger back. If they are still free
+	 * the new call arrives through our lobby entry like any match (the search is still
+	 * running); if not, `undo` says why and the search goes on.
+	 */
+	async undoNext(): Promise<void> {
+		const offer = this.#undo;
+		const backend = this.#backend;
+		const client = this.#client;
+		if (!offer || offer.status !== 'offered' || Date.now() > offer.untilMs || !backend || !client) return;
+		this.#undo = { ...offer, status: 'asking' };
+		const answer = await withTimeout(backend.requestUndo(client.app, client.emulatorHost, offer.callId), UNDO_TIMEOUT_MS).catch(
+			(error: unknown) => {
+				console.warn('Undo not answered', error);
+				return null;
+			}
+		);
+		// Matched meanwhile (the undo itself, or someone new), or stopped: nothing to say.
+		if (this.#undo?.callId !== offer.callId || this.#undo.status !== 'asking') return;
+		if (answer?.outcome === 'resumed') return; // the call is on its way through the lobby entry
+		this.#undo = { ...offer, status: 'refused', refusal: answer?.reason ?? 'unreachable' };
+	}
+
 	/** Ends the current call (or search); the page goes back to the start. */
 	async stop(): Promise<void> {
-		await this.#leave();
+		this.#undo = null;
+		await Promise.all([this.#leave(), this.#declineComeback()]);
 		this.#dispatch({ type: 'stopped' });
 	}
 
@@ -270,6 +327,7 @@ export class ChatSession {
 		if (this.#pageHideListening) window.removeEventListener('pagehide', this.#onPageHide);
 		this.#pageHideListening = false;
 		void this.#leave();
+		void this.#declineComeback();
 		this.#call?.dispose();
 	}
 
@@ -304,6 +362,9 @@ export class ChatSession {
 	async #searchAgain(notice?: string): Promise<void> {
 		this.#dispatch({ type: 'start', notice });
 		this.#abortPending();
+		// The search watches our entry from now on, and takes an undo as a match.
+		this.#comebackWatch?.abort();
+		if (this.#call) this.#lastLines = { callId: this.#call.id, lines: this.messages, name: this.#call.partnerName };
 		this.#call?.dispose();
 		this.#call = null;
 		this.messages = [];
@@ -356,7 +417,9 @@ export class ChatSession {
 		this.#search = search;
 		const found = search.run().then(
 			(match) => {
-				if (this.#search === search) this.#startCall(match);
+				if (this.#search !== search) return;
+				this.#dispatch({ type: 'matched' });
+				this.#startCall(match);
 			},
 			(error: unknown) => {
 				if (error instanceof SearchAborted || this.#search !== search) return;
@@ -400,7 +463,11 @@ export class ChatSession {
 		if (!backend || !client || !uid) return;
 		this.#search = null;
 		this.#pastCalls.add(match.callId);
-		this.#dispatch({ type: 'matched' });
+		if (match.resumes) this.#showResumed(match.resumes);
+		// A new call: the way back to the previous one is closed, both ways.
+		this.#undo = null;
+		this.#mayComeBack = null;
+		this.#comebackWatch?.abort();
 		const loading = new AbortController();
 		this.#pending = loading;
 		// Fetched while we searched, so normally ready.
@@ -438,6 +505,79 @@ export class ChatSession {
 		);
 	}
 
+	/** Back with the stranger of `resumedCallId` (an undo): their conversation, and a line saying so. */
+	#showResumed(resumedCallId: string): void {
+		const last = this.#lastLines;
+		if (last?.callId !== resumedCallId) return;
+		const name = last.name ?? i18n.t.stranger;
+		const text = this.#undo?.callId === resumedCallId ? i18n.t.chat.undo.youWentBack(name) : i18n.t.chat.undo.theyCameBack(name);
+		this.messages = [...last.lines, { id: crypto.randomUUID(), from: 'notice', text, at: Date.now() }];
+	}
+
+	/**
+	 * The stranger left us with Next (their page offers them Undo): for a few seconds, watch
+	 * our lobby entry for the call that brings them back, while this chat stays on screen.
+	 */
+	#watchComeback(callId: string): void {
+		const backend = this.#backend;
+		const client = this.#client;
+		const uid = this.#uid;
+		if (!backend || !client || !uid) return;
+		this.#comebackWatch?.abort();
+		const watch = new AbortController();
+		this.#comebackWatch = watch;
+		this.#mayComeBack = { callId, untilMs: Date.now() + COMEBACK_WATCH_MS };
+		const onEntry = (entry: LobbyEntry | null) => {
+			if (watch.signal.aborted || entry?.status !== 'matched' || entry.resumes !== callId || this.#pastCalls.has(entry.callId)) return;
+			watch.abort();
+			this.#resume(entry);
+		};
+		const unsubscribe = backend.watchLobbyEntry(client.db, uid, onEntry, (error) => console.warn('Stopped watching for an undo', error));
+		// A listener can miss a write racing its start: ask the server once more at the end.
+		const last = setTimeout(() => {
+			backend
+				.readLobbyEntry(client.db, uid)
+				.then(onEntry, (error: unknown) => console.warn('Could not re-read our lobby entry', error))
+				.finally(() => watch.abort());
+		}, COMEBACK_WATCH_MS);
+		watch.signal.addEventListener('abort', () => {
+			unsubscribe();
+			clearTimeout(last);
+		});
+	}
+
+	/** The stranger undid their Next while our chat with them was still on screen. */
+	#resume(match: MatchedEntry): void {
+		const call = this.#call;
+		if (this.phase !== 'ended' || !call) return;
+		this.#lastLines = { callId: call.id, lines: this.messages, name: call.partnerName };
+		const before = this.#state;
+		this.#dispatch({ type: 'resumed' });
+		if (this.#state === before) return; // reported them meanwhile
+		call.dispose();
+		this.#call = null;
+		this.#startCall(match);
+	}
+
+	/**
+	 * We leave for good (Stop, Home, closing the tab) while the stranger who left us could
+	 * still undo: say so on the call, so they are told we moved on instead of waiting for us.
+	 */
+	async #declineComeback(): Promise<void> {
+		const may = this.#mayComeBack;
+		this.#mayComeBack = null;
+		this.#comebackWatch?.abort();
+		const backend = this.#backend;
+		const client = this.#client;
+		const uid = this.#uid;
+		if (!may || Date.now() > may.untilMs || !backend || !client || !uid) return;
+		const stillOnEndedChat = this.phase === 'ended';
+		await backend.markCallGone(client.db, may.callId, uid).catch((error: unknown) => console.warn('Could not decline an undo', error));
+		// Their undo may have landed just before: leaving our entry ends that call in our name
+		// (the lobby trigger), so they are told at once. A search leaves the entry itself.
+		if (stillOnEndedChat) await backend.leaveLobby(client.db, uid).catch(() => {});
+	}
+
 	/** Connections that failed since the last one that opened. */
 	#failedInARow = 0;
 
@@ -447,7 +587,9 @@ export class ChatSession {
 	 * A relay that gave nothing, or failure after failure, is for the user to act on.
 	 */
 	#onCallEnded(end: CallEnd): void {
+		const wasConnected = this.phase === 'connected';
 		this.#dispatch(end);
+		if (end.type === 'partner-left' && wasConnected && this.#call) this.#watchComeback(this.#call.id);
 		if (end.type !== 'connection-failed' || end.error.code !== 'connection-failed') return;
 		if (++this.#failedInARow > AUTO_RETRIES) return;
 		void this.#searchAgain(this.#options.hideIp ? RETRY_NOTICE_RELAY : RETRY_NOTICE);
@@ -471,6 +613,7 @@ export class ChatSession {
 	#onPageHide = (): void => {
 		// Searching: a beacon tells the server at once (a Firestore write may not get out).
 		if (this.phase === 'searching' && this.#beaconToken) this.#backend?.leaveLobbyByBeacon(this.#beaconToken);
+		void this.#declineComeback();
 		void this.#leave();
 	};
 }

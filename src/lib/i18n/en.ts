@@ -71,6 +71,16 @@ export const en = {
 		textChat: 'Text chat',
 		dropHint: 'Drop to send to the stranger',
 		escAsk: 'Press Esc again to leave this chat',
+		undo: {
+			offer: 'Left by mistake?',
+			button: (seconds: number) => `Undo (${seconds})`,
+			asking: 'Going back…',
+			movedOn: 'They have already moved on. Still looking for someone new…',
+			tooLate: 'Too late to go back. Still looking for someone new…',
+			failed: "Couldn't go back to that chat. Still looking for someone new…",
+			youWentBack: (name: string) => `You're back with ${name}.`,
+			theyCameBack: (name: string) => `${name} came back.`
+		},
 		keep: 'Keep this chat?',
 		save: 'Save',
 		copy: 'Copy',

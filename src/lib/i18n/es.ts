@@ -65,6 +65,16 @@ export const es: Messages = {
 		textChat: 'Chat de texto',
 		dropHint: 'Suelta para enviarlo al desconocido',
 		escAsk: 'Pulsa Esc otra vez para salir de este chat',
+		undo: {
+			offer: '¿Saliste sin querer?',
+			button: (seconds) => `Deshacer (${seconds})`,
+			asking: 'Volviendo…',
+			movedOn: 'Ya ha seguido adelante. Seguimos buscando a alguien nuevo…',
+			tooLate: 'Demasiado tarde para volver. Seguimos buscando a alguien nuevo…',
+			failed: 'No se pudo volver a ese chat. Seguimos buscando a alguien nuevo…',
+			youWentBack: (name) => `Has vuelto con ${name}.`,
+			theyCameBack: (name) => `${name} ha vuelto.`
+		},
 		keep: '¿Guardar este chat?',
 		save: 'Guardar',
 		copy: 'Copiar',
