@@ -161,8 +161,11 @@ export function buildAll() {
 }
 
 function firebase(args, env, { onLine } = {}) {
-	const bin = join(root, 'node_modules', '.bin', 'firebase');
-	const child = spawn(bin, [...args, '--project', PROJECT_ID], {
+	const bin = require.resolve('firebase-tools/lib/bin/firebase.js');
+	// The preload gives firebase-tools the Storage rules runtime's answers one line at a time
+	// (see the file: two answers read together were both lost, and their uploads hung).
+	const lineByLine = join(root, 'scripts', 'storage-rules-runtime', 'lineByLine.cjs');
+	const child = spawn(process.execPath, ['--require', lineByLine, bin, ...args, '--project', PROJECT_ID], {
 		cwd: root,
 		env: { ...process.env, ...env },
 		stdio: onLine ? ['inherit', 'pipe', 'inherit'] : 'inherit'

@@ -178,7 +178,9 @@ export async function runShard(firestore: Firestore, ref: ShardRef, scheduler: S
 		callIds: []
 	};
 	const runningNow = runningHere.get(id);
-	if (runningNow) {
+	// Trusted only within its lease: a run that hung (an invocation abandoned at its timeout
+	// keeps its process) must not swallow every later join here.
+	if (runningNow && Date.now() < runningNow.leaseUntilMs) {
 		runningNow.pending = true;
 		// Should this instance die mid-run, a task after its lease runs the shard, as for
 		// the joins that mark the lease document pending (one per lease).
