@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { appStorageKeys } from '../lib/appKeys.mjs';
 import { APP_URL, clearFirestore, ROOT, sleep } from '../lib/emulators.mjs';
+import { FIRST_STEPS, firstStepsP50 } from '../lib/safeVideoSteps.mjs';
 import { quantile } from '../lib/stats.mjs';
 
 /** The steady-state window over which sampling rate and main-thread blocking are measured. */
@@ -49,6 +50,20 @@ const OBSERVE_LONG_TASKS = () => {
 	}
 };
 
+/**
+ * The bench's own clock for the first remote frame, independent of the app: the first frame
+ * presented on the remote video (requestVideoFrameCallback, as in pageHooks.js), epoch ms.
+ */
+const OBSERVE_FIRST_FRAME = () => {
+	const bench = (window.__bench ??= { frames: [] });
+	const armed = setInterval(() => {
+		const video = document.querySelector('video[data-testid="remote-video"]');
+		if (!(video instanceof HTMLVideoElement) || !video.srcObject || typeof video.requestVideoFrameCallback !== 'function') return;
+		clearInterval(armed);
+		video.requestVideoFrameCallback(() => bench.frames.push({ t: performance.timeOrigin + performance.now() }));
+	}, 20);
+};
+
 async function visitor(browser, safeVideo) {
 	const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
 	const { TERMS_KEY, PREFS_KEY } = await appStorageKeys();
@@ -68,6 +83,7 @@ async function visitor(browser, safeVideo) {
 		]
 	);
 	await context.addInitScript(OBSERVE_LONG_TASKS);
+	await context.addInitScript(OBSERVE_FIRST_FRAME);
 	const page = await context.newPage();
 	const errors = [];
 	const workerFiles = new Set();
@@ -81,6 +97,28 @@ async function visitor(browser, safeVideo) {
 
 const measures = (page, name) =>
 	page.evaluate((n) => performance.getEntriesByName(n).map((e) => ({ start: e.startTime, duration: e.duration })), name);
+
+async function firstSampleSteps(page) {
+	const at = await page.evaluate(() => {
+		const first = (name) => performance.getEntriesByName(name)[0] ?? null;
+		const times = {};
+		for (const e of performance.getEntriesByType('mark')) if (e.name.startsWith('safe-video:') && !(e.name.slice(11) in times)) times[e.name.slice(11)] = e.startTime;
+		const scores = first('safe-video:first-scores');
+		if (scores) times['first-scores:end'] = scores.startTime + scores.duration;
+		const hookFrame = window.__bench?.frames?.[0]?.t;
+		if (hookFrame !== undefined) times['hook-frame'] = hookFrame - performance.timeOrigin;
+		return times;
+	});
+	const steps = {};
+	for (const [key, , from, to] of FIRST_STEPS) steps[key] = at[from] !== undefined && at[to] !== undefined ? at[to] - at[from] : null;
+	steps.hookFrameToAppFrame = at['hook-frame'] !== undefined && at['first-frame'] !== undefined ? at['first-frame'] - at['hook-frame'] : null;
+	steps.watchToFrame = at.watch !== undefined && at['first-frame'] !== undefined ? at['first-frame'] - at.watch : null;
+	return steps;
+}
+
+const formatSteps = (steps) =>
+	FIRST_STEPS.map(([key]) => `${key} ${steps[key] === null ? '–' : Math.round(steps[key])}`).join(', ') +
+	` ms (bench's frame callback → app's first-frame mark ${steps.hookFrameToAppFrame === null ? '–' : Math.round(steps.hookFrameToAppFrame)} ms; watch → first frame ${steps.watchToFrame === null ? '–' : Math.round(steps.watchToFrame)} ms)`;
 
 /** One call; what viewer A measured. */
 async function oneCall(browser, safeVideo) {
@@ -112,11 +150,13 @@ async function oneCall(browser, safeVideo) {
 		// Page start → model ready (the worker fetches and compiles it while the page searches and connects).
 		const modelLoad = safeVideo ? ((await measures(a.page, 'safe-video:model-load'))[0] ?? null) : null;
 		const firstFrame = safeVideo ? ((await a.page.evaluate(() => performance.getEntriesByName('safe-video:first-frame')[0]?.startTime ?? null)) ?? null) : null;
+		const firstSteps = safeVideo && firstScores !== null ? await firstSampleSteps(a.page) : null;
 		return {
 			firstScores,
 			modelReadyAt: modelLoad ? modelLoad.start + modelLoad.duration : null,
 			modelLoadMs: modelLoad ? modelLoad.duration : null,
 			firstFrameAt: firstFrame,
+			firstSteps,
 			inference,
 			samples,
 			framesPerSecond: samples.length / seconds,
@@ -172,6 +212,7 @@ export async function runSafeVideo({ launchArgs, iterations, log }) {
 								: '') +
 							`long tasks ${run.blockingMsPerSecond === null ? '–' : Math.round(run.blockingMsPerSecond)} ms/s`
 					);
+					if (run.firstSteps) log?.(`    first frame's way: ${formatSteps(run.firstSteps)}`);
 				} catch (error) {
 					result.failures.push(`${safeVideo ? 'on' : 'off'} #${i + 1}: ${String(error).split('\n')[0]}`);
 					log?.(`  safe video ${safeVideo ? 'on' : 'off'} #${i + 1}: FAILED ${String(error).split('\n')[0]}`);
@@ -182,5 +223,7 @@ export async function runSafeVideo({ launchArgs, iterations, log }) {
 		await browser.close().catch(() => {});
 	}
 	result.model = workerBytes(result.on.flatMap((r) => r.workerFiles));
+	const steps = firstStepsP50(result.on);
+	if (steps) log?.(`  first frame's way, p50 of ${result.on.length}: ${formatSteps(steps)}`);
 	return result;
 }

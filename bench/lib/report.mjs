@@ -1,5 +1,6 @@
 // Turns the bench's results into targets (PASS/FAIL), report.md and the SVG panels.
 import { quantile, summary } from './stats.mjs';
+import { FIRST_STEPS, firstStepsP50 } from './safeVideoSteps.mjs';
 
 const KB = 1024;
 const ms = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
@@ -457,6 +458,20 @@ export function markdown(r, targets) {
 		]);
 		out.push(table(['Safe video', 'first frame → first scores', 'model load (worker start → ready)', 'model ready after first frame', 'inference p50 (worker)', 'round trip p50 (page)', 'frames/s', 'long tasks ms/s', 'status'], rows));
 		out.push('');
+		const steps = firstStepsP50(sv.on);
+		if (steps) {
+			out.push(`The first remote frame's way to its first scores, p50 of each step over ${sv.on.length} runs (the app's \`safe-video:first:*\` marks; the worker's times put on the page's clock):`, '');
+			out.push(
+				table(
+					['step', 'p50'],
+					[
+						...FIRST_STEPS.map(([key, label]) => [label, steps[key] === null ? '–' : ms(steps[key])]),
+						["check: the bench's own first-frame callback → the app's first-frame mark", steps.hookFrameToAppFrame === null ? '–' : ms(steps.hookFrameToAppFrame)]
+					]
+				)
+			);
+			out.push('');
+		}
 		if (sv.model?.files?.length) {
 			out.push(`Fetched by the classifier worker: ${sv.model.files.map((f) => `${f.file} ${kb(f.bytes)} (${kb(f.gzip)} gz)`).join(', ')}; total ${kb(sv.model.gzip)} gz.`, '');
 		}

@@ -60,7 +60,9 @@ const model = pickBackend().then(async (backend) => {
 model.catch((error: unknown) => post({ type: 'failed', message: String(error) }));
 
 /** The page sends one frame at a time and waits for its scores; this queue only bridges the model's loading. */
-const waiting: { id: number; frame: ImageBitmap }[] = [];
+const waiting: { id: number; frame: ImageBitmap; receivedAt: number }[] = [];
+/** Epoch milliseconds, comparable with the page's clock (performance.timeOrigin differs per thread). */
+const epochNow = () => performance.timeOrigin + performance.now();
 let busy = false;
 
 async function drain(): Promise<void> {
@@ -69,13 +71,14 @@ async function drain(): Promise<void> {
 	try {
 		const nsfw = await model;
 		for (let next = waiting.shift(); next; next = waiting.shift()) {
-			const { id, frame } = next;
+			const { id, frame, receivedAt } = next;
 			const t = performance.now();
+			const startedAt = epochNow();
 			if (!context) throw new Error('OffscreenCanvas 2D is not available in this worker');
 			context.drawImage(frame, 0, 0, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE);
 			frame.close();
 			const scores = await scoreFrame(nsfw, context.getImageData(0, 0, MODEL_INPUT_SIZE, MODEL_INPUT_SIZE));
-			post({ type: 'scores', id, scores, ms: performance.now() - t });
+			post({ type: 'scores', id, scores, ms: performance.now() - t, timing: { receivedAt, startedAt, endedAt: epochNow() } });
 		}
 	} catch (error) {
 		post({ type: 'failed', message: String(error) });
@@ -87,6 +90,6 @@ async function drain(): Promise<void> {
 self.onmessage = (event: MessageEvent<ToClassifier>) => {
 	const message = event.data;
 	if (message.type !== 'frame') return;
-	waiting.push({ id: message.id, frame: message.frame });
+	waiting.push({ id: message.id, frame: message.frame, receivedAt: epochNow() });
 	void drain();
 };

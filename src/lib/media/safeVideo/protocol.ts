@@ -7,5 +7,15 @@ export type ToClassifier =
 
 export type FromClassifier =
 	| { type: 'ready'; backend: string; loadMs: number }
-	| { type: 'scores'; id: number; scores: FrameScores; ms: number }
+	| { type: 'scores'; id: number; scores: FrameScores; ms: number; timing?: WorkerTiming }
 	| { type: 'failed'; message: string };
+
+/**
+ * When the worker received a frame, started and ended its inference: epoch milliseconds
+ * (the worker's timeOrigin + now), so the page can place them on its own clock.
+ */
+export interface WorkerTiming {
+	receivedAt: number;
+	startedAt: number;
+	endedAt: number;
+}

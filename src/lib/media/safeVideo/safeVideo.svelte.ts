@@ -3,7 +3,7 @@
 // answers. One instance per video stage, so the model loads once and serves every call;
 // `watch` starts afresh (blurred) for each stranger's stream.
 import { INITIAL_SAFE_VIDEO, isBlurred, nextSafeVideo, type SafeVideoEvent, type SafeVideoState } from './policy';
-import type { ScoreSource } from './scoreSource';
+import type { ScoreSource, ScoreTiming } from './scoreSource';
 
 /** About three frames a second: enough to catch a change within a third of a second. */
 export const SAMPLE_INTERVAL_MS = 330;
@@ -55,6 +55,7 @@ export class SafeVideo {
 
 	async #sample(video: HTMLVideoElement, signal: AbortSignal): Promise<void> {
 		const firstFrame = firstFrameTime(video, signal);
+		performance.mark('safe-video:watch');
 		try {
 			await this.#source.ready;
 		} catch (error) {
@@ -74,15 +75,17 @@ export class SafeVideo {
 						resizeHeight: FRAME_SIZE,
 						resizeQuality: 'low'
 					});
+					const copiedAt = performance.now();
 					if (signal.aborted) {
 						frame.close();
 						return;
 					}
-					const scores = await this.#source.score(frame);
+					const { scores, timing } = await this.#source.score(frame);
 					if (signal.aborted) return;
 					this.#apply({ type: 'scores', scores });
 					performance.measure('safe-video:sample', { start: started });
 					if (first && firstFrameAt !== null) {
+						markFirstSample(started, copiedAt, timing);
 						performance.measure('safe-video:first-scores', { start: firstFrameAt });
 						first = false;
 					}
@@ -118,6 +121,20 @@ function firstFrameTime(video: HTMLVideoElement, signal: AbortSignal): Promise<n
 			video.requestVideoFrameCallback(() => done(performance.now()));
 		}
 	});
+}
+
+/** The first frame's way to its scores, step by step, for the bench (`safe-video:first:*` marks). */
+function markFirstSample(sampledAt: number, copiedAt: number, timing: ScoreTiming): void {
+	const steps: [string, number | undefined][] = [
+		['sampled', sampledAt],
+		['copied', copiedAt],
+		['posted', timing.postedAt],
+		['received', timing.receivedAt],
+		['inference-started', timing.inferenceStartedAt],
+		['inference-ended', timing.inferenceEndedAt],
+		['answered', timing.answeredAt]
+	];
+	for (const [step, at] of steps) if (at !== undefined) performance.mark(`safe-video:first:${step}`, { startTime: at });
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
