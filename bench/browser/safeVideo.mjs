@@ -151,12 +151,15 @@ async function oneCall(browser, safeVideo) {
 		const modelLoad = safeVideo ? ((await measures(a.page, 'safe-video:model-load'))[0] ?? null) : null;
 		const firstFrame = safeVideo ? ((await a.page.evaluate(() => performance.getEntriesByName('safe-video:first-frame')[0]?.startTime ?? null)) ?? null) : null;
 		const firstSteps = safeVideo && firstScores !== null ? await firstSampleSteps(a.page) : null;
+		// The first frames' model time, to tell a slow first frame from a slow model.
+		const firstInferences = safeVideo ? (await measures(a.page, 'safe-video:inference')).slice(0, 5).map((e) => e.duration) : [];
 		return {
 			firstScores,
 			modelReadyAt: modelLoad ? modelLoad.start + modelLoad.duration : null,
 			modelLoadMs: modelLoad ? modelLoad.duration : null,
 			firstFrameAt: firstFrame,
 			firstSteps,
+			firstInferences,
 			inference,
 			samples,
 			framesPerSecond: samples.length / seconds,
@@ -212,7 +215,7 @@ export async function runSafeVideo({ launchArgs, iterations, log }) {
 								: '') +
 							`long tasks ${run.blockingMsPerSecond === null ? '–' : Math.round(run.blockingMsPerSecond)} ms/s`
 					);
-					if (run.firstSteps) log?.(`    first frame's way: ${formatSteps(run.firstSteps)}`);
+					if (run.firstSteps) log?.(`    first frame's way: ${formatSteps(run.firstSteps)}; frames 1–5 in the worker ${run.firstInferences.map(Math.round).join(', ')} ms`);
 				} catch (error) {
 					result.failures.push(`${safeVideo ? 'on' : 'off'} #${i + 1}: ${String(error).split('\n')[0]}`);
 					log?.(`  safe video ${safeVideo ? 'on' : 'off'} #${i + 1}: FAILED ${String(error).split('\n')[0]}`);

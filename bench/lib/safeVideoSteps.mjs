@@ -13,7 +13,8 @@ export const FIRST_STEPS = [
 	['post', 'postMessage', 'first:copied', 'first:posted'],
 	['toWorker', 'posted → worker receives', 'first:posted', 'first:received'],
 	['queued', 'worker receives → inference starts', 'first:received', 'first:inference-started'],
-	['inference', 'inference (draw, pixels, model)', 'first:inference-started', 'first:inference-ended'],
+	['pixels', 'frame drawn and read back in the worker (drawImage, getImageData)', 'first:inference-started', 'first:pixels'],
+	['model', 'the model (classify)', 'first:pixels', 'first:inference-ended'],
 	['toPage', 'worker answers → page receives', 'first:inference-ended', 'first:answered'],
 	['applied', 'page receives → scores applied', 'first:answered', 'first-scores:end']
 ];

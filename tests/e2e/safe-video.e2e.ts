@@ -27,28 +27,55 @@ const EXPLICIT = { drawing: 0.01, hentai: 0.04, neutral: 0.05, porn: 0.85, sexy:
 const WORKER_SCRIPT = '**/workers/classifier.worker-*.js';
 
 /**
- * Records every Safe video status the page shows, with the remote video's CSS filter at that
- * moment, so a test can tell what the viewer saw first (a poll could miss a short state).
+ * Records every Safe video status the page shows, with whether the veil (the opaque blurred
+ * copy) covered the whole remote video at that moment, so a test can tell what the viewer
+ * saw first (a poll could miss a short state).
  */
 async function recordStatuses(page: Page): Promise<void> {
 	await page.addInitScript(() => {
-		const seen: { status: string; filter: string }[] = [];
+		const seen: { status: string; veiled: boolean }[] = [];
 		Object.assign(window, { safeVideoStatuses: seen });
 		new MutationObserver(() => {
 			const guard = document.querySelector('[data-testid="safe-video"]');
 			const video = document.querySelector('[data-testid="remote-video"]');
+			const veil = document.querySelector('[data-testid="safe-video-veil"]');
 			const status = guard?.getAttribute('data-status');
 			if (!status || !video) return;
-			const now = { status, filter: getComputedStyle(video).filter };
-			// The blur follows the status within the same update: keep the settled filter.
+			const v = video.getBoundingClientRect();
+			const c = veil?.getBoundingClientRect();
+			const veiled =
+				c !== undefined && getComputedStyle(veil as Element).visibility === 'visible' &&
+				c.left <= v.left && c.top <= v.top && c.right >= v.right && c.bottom >= v.bottom;
+			const now = { status, veiled };
+			// The veil follows the status within the same update: keep the settled state.
 			if (seen.at(-1)?.status === status) seen[seen.length - 1] = now;
 			else seen.push(now);
 		}).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status', 'class'] });
 	});
 }
 
-async function statusesSeen(page: Page): Promise<{ status: string; filter: string }[]> {
-	return page.evaluate(() => (window as unknown as { safeVideoStatuses: { status: string; filter: string }[] }).safeVideoStatuses);
+async function statusesSeen(page: Page): Promise<{ status: string; veiled: boolean }[]> {
+	return page.evaluate(() => (window as unknown as { safeVideoStatuses: { status: string; veiled: boolean }[] }).safeVideoStatuses);
+}
+
+/** The veil covers the remote video and holds a copy of the stranger's picture (the colour bars: not black). */
+async function expectVeiled(page: Page): Promise<void> {
+	const veil = page.getByTestId('safe-video-veil');
+	await expect(veil).toBeVisible();
+	const [v, c] = await Promise.all([page.getByTestId('remote-video').boundingBox(), veil.boundingBox()]);
+	expect(v && c && c.x <= v.x && c.y <= v.y && c.x + c.width >= v.x + v.width && c.y + c.height >= v.y + v.height).toBe(true);
+	await expect
+		.poll(
+			() =>
+				veil.evaluate((el) => {
+					const canvas = el as HTMLCanvasElement;
+					const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+					// The brightest channel of any pixel (alpha included: the canvas is opaque, so 255 either way).
+					return pixels.reduce((brightest, value, i) => (i % 4 === 3 ? brightest : Math.max(brightest, value)), 0);
+				}),
+			{ message: "the veil shows a blurred copy of the stranger's picture" }
+		)
+		.toBeGreaterThan(60);
 }
 
 async function classifierWorker(page: Page): Promise<Worker> {
@@ -90,9 +117,9 @@ test.describe('safe video', () => {
 		await expect(guard).toHaveAttribute('data-status', 'safe', { timeout: 30_000 });
 		await expect(a.page.getByTestId('remote-video')).not.toHaveClass(/blurred/);
 		const seen = await statusesSeen(a.page);
-		expect(seen[0]?.status).toBe('checking');
-		expect(seen[0]?.filter).toMatch(/blur\(/);
-		expect(seen.at(-1)).toEqual({ status: 'safe', filter: 'none' });
+		expect(seen[0]).toEqual({ status: 'checking', veiled: true });
+		expect(seen.at(-1)).toEqual({ status: 'safe', veiled: false });
+		await expect(a.page.getByTestId('safe-video-veil')).toHaveCount(0);
 		expect(seen.map((s) => s.status)).not.toContain('unavailable');
 
 		// The clear picture is the stranger's real video, playing.
@@ -122,7 +149,7 @@ test.describe('safe video', () => {
 		await worker.evaluate((scores) => Object.assign(self, { stubScores: scores }), EXPLICIT);
 		await expect(guard).toHaveAttribute('data-status', 'explicit', { timeout: 2_000 });
 		await expect(remoteVideo).toHaveClass(/blurred/);
-		expect(await remoteVideo.evaluate((el) => getComputedStyle(el).filter)).toMatch(/blur\(/);
+		await expectVeiled(a.page);
 		await expect(a.page.getByTestId('safe-video-next')).toBeVisible();
 
 		await a.page.getByTestId('safe-video-report').click();

@@ -11,11 +11,12 @@ export type FromClassifier =
 	| { type: 'failed'; message: string };
 
 /**
- * When the worker received a frame, started and ended its inference: epoch milliseconds
+ * When the worker received a frame, started, had its pixels and ended its inference: epoch milliseconds
  * (the worker's timeOrigin + now), so the page can place them on its own clock.
  */
 export interface WorkerTiming {
 	receivedAt: number;
 	startedAt: number;
+	pixelsAt: number;
 	endedAt: number;
 }

@@ -131,6 +131,7 @@ function markFirstSample(sampledAt: number, copiedAt: number, timing: ScoreTimin
 		['posted', timing.postedAt],
 		['received', timing.receivedAt],
 		['inference-started', timing.inferenceStartedAt],
+		['pixels', timing.pixelsAt],
 		['inference-ended', timing.inferenceEndedAt],
 		['answered', timing.answeredAt]
 	];

@@ -8,6 +8,7 @@ export interface ScoreTiming {
 	postedAt: number;
 	receivedAt?: number;
 	inferenceStartedAt?: number;
+	pixelsAt?: number;
 	inferenceEndedAt?: number;
 	answeredAt: number;
 }
@@ -92,5 +93,5 @@ export function workerScoreSource(): ScoreSource {
 function onPageClock(timing: WorkerTiming | undefined): Partial<ScoreTiming> {
 	if (!timing) return {};
 	const page = (epochMs: number) => epochMs - performance.timeOrigin;
-	return { receivedAt: page(timing.receivedAt), inferenceStartedAt: page(timing.startedAt), inferenceEndedAt: page(timing.endedAt) };
+	return { receivedAt: page(timing.receivedAt), inferenceStartedAt: page(timing.startedAt), pixelsAt: page(timing.pixelsAt), inferenceEndedAt: page(timing.endedAt) };
 }
