@@ -68,6 +68,7 @@ export class SafeVideo {
 		let first = true;
 		while (!signal.aborted) {
 			const started = performance.now();
+			let scored = false;
 			if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0) {
 				try {
 					const frame = await createImageBitmap(video, {
@@ -83,6 +84,7 @@ export class SafeVideo {
 					const { scores, timing } = await this.#source.score(frame);
 					if (signal.aborted) return;
 					this.#apply({ type: 'scores', scores });
+					scored = true;
 					performance.measure('safe-video:sample', { start: started });
 					if (first && firstFrameAt !== null) {
 						markFirstSample(started, copiedAt, timing);
@@ -100,7 +102,11 @@ export class SafeVideo {
 					}
 				}
 			}
-			await delay(Math.max(0, SAMPLE_INTERVAL_MS - (performance.now() - started)), signal);
+			// Nothing to copy yet: the first frame can be presented before the element's
+			// readyState says so (a whole interval was lost that way), so try again on the
+			// next frame instead of an interval later.
+			if (scored) await delay(Math.max(0, SAMPLE_INTERVAL_MS - (performance.now() - started)), signal);
+			else await nextFrame(video, signal);
 		}
 	}
 }
@@ -136,6 +142,21 @@ function markFirstSample(sampledAt: number, copiedAt: number, timing: ScoreTimin
 		['answered', timing.answeredAt]
 	];
 	for (const [step, at] of steps) if (at !== undefined) performance.mark(`safe-video:first:${step}`, { startTime: at });
+}
+
+/** The video's next frame or its data arriving, whichever is first (or the watch stopping). */
+function nextFrame(video: HTMLVideoElement, signal: AbortSignal): Promise<void> {
+	return new Promise((resolve) => {
+		const callback = video.requestVideoFrameCallback(() => finish());
+		video.addEventListener('loadeddata', finish);
+		signal.addEventListener('abort', finish);
+		function finish() {
+			video.cancelVideoFrameCallback(callback);
+			video.removeEventListener('loadeddata', finish);
+			signal.removeEventListener('abort', finish);
+			resolve();
+		}
+	});
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
