@@ -75,28 +75,4 @@ test.describe('interface language', () => {
 		await expect(v.page.getByRole('heading', { name: 'Página no encontrada' })).toBeVisible();
 		expect(v.errors).toEqual([]);
 	});
-
-	test('languages picked before the page is interactive are kept once it is', async ({ browser }) => {
-		// A slow phone shows the rendered start page before its scripts run. Hold SvelteKit's
-		// entry script until the visitor has picked, as a visitor on such a phone can.
-		const v = await visitor(browser, 'early');
-		let release!: () => void;
-		const held = new Promise<void>((resolve) => (release = resolve));
-		await v.page.route('**/_app/immutable/entry/start.*.js', async (route) => {
-			await held;
-			await route.continue();
-		});
-		await v.page.goto('/', { waitUntil: 'domcontentloaded' });
-		await v.page.getByTestId('page-language').selectOption('es');
-		await v.page.getByTestId('language').selectOption('fr');
-		await expect(v.page.getByRole('button', { name: 'Start' })).toBeVisible(); // still the rendered page
-		release();
-
-		await expect(v.page.getByRole('button', { name: 'Empezar' })).toBeVisible(); // hydrated, in the language picked
-		await expect(v.page.getByTestId('page-language')).toHaveValue('es');
-		await expect(v.page.getByTestId('language')).toHaveValue('fr');
-		await v.page.reload();
-		await expect(v.page.getByRole('button', { name: 'Empezar' })).toBeVisible(); // and remembered
-		expect(v.errors).toEqual([]);
-	});
 });

@@ -49,7 +49,7 @@ const fake = vi.hoisted(() => ({
 		closed: boolean;
 		sent: string[];
 		open: boolean;
-		handlers: { channelOpen(): void; message(data: unknown): void; candidate(c: RTCIceCandidateInit | null): void };
+		handlers: { channelOpen(): void; channelClosed(): void; message(data: unknown): void; candidate(c: RTCIceCandidateInit | null): void };
 	}[]
 }));
 
@@ -395,10 +395,24 @@ describe('ChatSession joining the lobby', () => {
 			expect(fake.endedIfActive).toEqual([]);
 		});
 
-		it('the partner says goodbye: told so, and the end is written only if the partner has not (never a write the rules refuse)', async () => {
+		it('the partner says goodbye: told at once; the end is theirs to write, ours follows only if the call is still active after a grace (never a write the rules refuse)', async () => {
 			await matchedSession();
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
 			fake.links[0]?.handlers.message(JSON.stringify({ kind: 'bye' }));
 			expect(session.phase).toBe('ended');
+			expect(session.endReason).toBe('partner-left');
+			// Ending it ourselves now could beat their write and make us the one who ended it,
+			// which would refuse them an Undo of their Next.
+			await vi.advanceTimersByTimeAsync(CALL_TIMING.partnerEndGraceMs - 1);
+			expect(fake.endedIfActive).toEqual([]);
+			await vi.advanceTimersByTimeAsync(1);
+			expect(fake.ended).toEqual([]);
+			expect(fake.endedIfActive).toEqual(['call-1']);
+		});
+
+		it('the data channel closes without a goodbye (their tab crashed): the end is written at once, if still active', async () => {
+			await matchedSession();
+			fake.links[0]?.handlers.channelClosed();
 			expect(session.endReason).toBe('partner-left');
 			await Promise.resolve();
 			expect(fake.ended).toEqual([]);
