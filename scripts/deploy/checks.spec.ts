@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
 	checkCrossServiceRules,
 	checkFirebaserc,
@@ -29,6 +29,26 @@ import { manualSteps } from './manualSteps.mjs';
 import { compileRules, firestoreJar } from './rulesCompiler.mjs';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * firebase-tools' own modules, which the checks are handed as `npm run deploy:check` hands
+ * them. Loaded once before the tests: cold, on a busy machine, loading one took over 5 s, a
+ * test's whole budget, and how long a require takes is not what these tests check.
+ */
+const tools: Record<'parseStrict' | 'monthlyMinInstanceCost' | 'FirestoreApi' | 'configMatcher' | 'slasher', ReturnType<typeof require>> = {
+	parseStrict: null,
+	monthlyMinInstanceCost: null,
+	FirestoreApi: null,
+	configMatcher: null,
+	slasher: null
+};
+beforeAll(() => {
+	tools.parseStrict = require('firebase-tools/lib/functions/env').parseStrict;
+	tools.monthlyMinInstanceCost = require('firebase-tools/lib/deploy/functions/pricing').monthlyMinInstanceCost;
+	tools.FirestoreApi = require('firebase-tools/lib/firestore/api').FirestoreApi;
+	tools.configMatcher = require('superstatic/lib/utils/patterns').configMatcher;
+	tools.slasher = require('glob-slasher');
+}, 120_000);
 const root = new URL('../../', import.meta.url);
 const repoJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8'));
 const statuses = (findings: Finding[]) => findings.map((f) => f.status);
@@ -106,7 +126,7 @@ describe('params and secrets', () => {
 	});
 
 	it('the emulator’s demo params cannot be deployed', () => {
-		const { parseStrict } = require('firebase-tools/lib/functions/env');
+		const { parseStrict } = tools;
 		const demo = parseStrict(readFileSync(new URL('functions/.env.demo-tangent', root), 'utf8'));
 		expect(failures(checkParams(manifest(), demo, ['functions/.env.demo-tangent'], '')).join('\n')).toMatch(/TURN_URLS=.*127\.0\.0\.1.*demo/);
 	});
@@ -155,7 +175,7 @@ describe('functions', () => {
 	});
 
 	it('prices warm instances with firebase-tools’ own estimate, resolving the param', () => {
-		const { monthlyMinInstanceCost } = require('firebase-tools/lib/deploy/functions/pricing');
+		const { monthlyMinInstanceCost } = tools;
 		expect(resolveInt('{{ params.MATCHMAKER_MIN_INSTANCES }}', { MATCHMAKER_MIN_INSTANCES: '2' })).toBe(2);
 		expect(statuses(checkMinInstances(manifest(), goodEnv, monthlyMinInstanceCost))).toEqual(['pass']);
 		const warm = checkMinInstances(manifest(), { ...goodEnv, MATCHMAKER_MIN_INSTANCES: '1' }, monthlyMinInstanceCost);
@@ -196,7 +216,7 @@ describe('rules, indexes, Hosting', () => {
 	}, 60_000);
 
 	it('validates indexes with firebase-tools’ own validation', () => {
-		const { FirestoreApi } = require('firebase-tools/lib/firestore/api');
+		const { FirestoreApi } = tools;
 		const api = new FirestoreApi();
 		const validate = (spec: unknown) => api.validateSpec(api.upgradeOldSpec(spec));
 		const ours = checkIndexes(repoJson('firestore.indexes.json'), validate);
@@ -217,8 +237,7 @@ describe('rules, indexes, Hosting', () => {
 	});
 
 	it('pages are served no-cache and hashed assets immutable, by the Hosting emulator’s own matcher', () => {
-		const { configMatcher } = require('superstatic/lib/utils/patterns');
-		const slasher = require('glob-slasher');
+		const { configMatcher, slasher } = tools;
 		const matches = (path: string, rule: { source?: string; regex?: string }) =>
 			configMatcher(path, rule.source ? { source: slasher(rule.source) } : { regex: rule.regex });
 		const ours = repoJson('firebase.json');

@@ -53,6 +53,18 @@ test.describe('accessibility (axe-core)', () => {
 		});
 	}
 
+	test('asked for less motion, nothing on the page keeps moving', async ({ browser }) => {
+		const v = await visitor(browser, 'still');
+		await start(v);
+		await expectStatus(v, 'Looking for someone…');
+		const moving = () => v.page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').length);
+		expect(await moving()).toBeGreaterThan(0); // the searching dot pulses for everyone else
+		await v.page.emulateMedia({ reducedMotion: 'reduce' });
+		// Each animation plays once, in an instant: none that runs forever (it would flicker).
+		await expect.poll(moving, { timeout: 2_000 }).toBe(0);
+		expect(v.errors).toEqual([]);
+	});
+
 	for (const mode of ['video', 'audio'] as const) {
 		test(`${mode} chat, connected`, async ({ browser }) => {
 			const a = await visitor(browser, `${mode} A`);

@@ -401,8 +401,12 @@ test.describe('faults', () => {
 		return { callId, eUid, matchMs };
 	}
 
-	/** D closes the tab, E is told and closes too; their call is cleaned up. */
+	/**
+	 * D closes the tab, its last Firestore writes lost (only its beacon gets out); E is told
+	 * and closes too, before E's page would end the call itself. Their call is cleaned up.
+	 */
 	async function leaveTogether(d: Visitor, e: Visitor, callId: string, members: string[]): Promise<void> {
+		await d.context.route(/\/google\.firestore\.v1\.Firestore\/Write\//, (route) => route.abort());
 		await closeTab(d);
 		await expectStatus(e, 'Stranger has left', GOODBYE_BOUND_MS);
 		expect(e.errors).toEqual([]);

@@ -209,6 +209,9 @@ test.describe('safe video', () => {
 
 		await v.page.goto('/');
 		await expect.poll(classifierRunning).toBe(false);
+		// `force` (the switch's input sits under its drawn track) skips the wait for the page to
+		// be interactive, before which the setting is disabled (see the start page's `interactive`).
+		await expect(setting).toBeEnabled();
 		await setting.uncheck({ force: true });
 		await v.page.getByRole('button', { name: 'Start' }).click();
 		await expectStatus(v, 'Looking for someone…');

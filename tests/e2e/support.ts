@@ -104,6 +104,21 @@ export async function setTabHidden(page: Page, hidden: boolean): Promise<void> {
  */
 const OPEN_CHAT_TIMEOUT = 15_000;
 
+/**
+ * Opens the start page and holds its scripts back until the returned function is called:
+ * the rendered page, before it is interactive, as a slow phone shows it for a moment.
+ */
+export async function openStartPageUnhydrated(page: Page): Promise<() => void> {
+	let release!: () => void;
+	const held = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/_app/immutable/entry/start.*.js', async (route) => {
+		await held;
+		await route.continue();
+	});
+	await page.goto('/', { waitUntil: 'domcontentloaded' });
+	return release;
+}
+
 /** Opens the start page and presses Start (text mode, the default). */
 export async function start({ page }: Visitor): Promise<void> {
 	await page.goto('/');

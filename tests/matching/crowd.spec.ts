@@ -5,6 +5,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { LOBBY_STALE_AFTER_MS } from '$shared/model';
 import { adminDb, clearFirestore, shardRuns, waitFor } from '../support/admin';
+import { matchedPair } from '../support/calls';
 import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators } from '../support/emulators';
 
@@ -93,5 +94,27 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matching under a crow
 		expect(await statusOf(closing!.uid)).toBe('left');
 		const wrongMethod = await fetch(`${APP}/api/leave`);
 		expect(wrongMethod.status).toBe(405);
+	});
+
+	it('a tab closing in a call ends the call through the leave beacon, in its name; a second beacon changes nothing', async () => {
+		const [leaver, partner] = (users = [await createUser('leaver'), await createUser('partner')]);
+		const { callId } = await matchedPair(leaver!, partner!);
+		const callStatus = async () => (await adminDb().doc(`calls/${callId}`).get()).get('status') as unknown;
+		expect(await callStatus()).toBe('active');
+
+		const token = await getAuth(leaver!.app).currentUser!.getIdToken();
+		const res = await fetch(`${APP}/api/leave`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: token });
+		expect(res.status).toBe(204);
+		expect(await statusOf(leaver!.uid)).toBe('left');
+		// The lobby trigger ends the call in the leaver's name; the cleanup then lets the partner go.
+		await waitFor('the call to end', async () => ((await callStatus()) === 'ended' ? true : undefined));
+		expect((await adminDb().doc(`calls/${callId}`).get()).get('endedBy')).toBe(leaver!.uid);
+		await waitFor('the partner to be let go', async () => ((await statusOf(partner!.uid)) === 'left' ? true : undefined));
+
+		// The partner's own beacon (their tab closing too) finds nothing left to do.
+		const partnerToken = await getAuth(partner!.app).currentUser!.getIdToken();
+		const again = await fetch(`${APP}/api/leave`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: partnerToken });
+		expect(again.status).toBe(204);
+		expect((await adminDb().doc(`calls/${callId}`).get()).get('endedBy')).toBe(leaver!.uid);
 	});
 });

@@ -3,7 +3,7 @@
 // so no TURN secret ever ships in the web app.
 import { defineInt, defineSecret, defineString } from 'firebase-functions/params';
 import { HttpsError, onCall } from 'firebase-functions/v2/https';
-import type { Firestore, Transaction } from 'firebase-admin/firestore';
+import type { Firestore } from 'firebase-admin/firestore';
 import { appCheckOptions } from '../appCheck';
 import { db } from '../firestore';
 import type { IceServersResponse } from '../shared/ice';
@@ -57,19 +57,28 @@ export const iceServers = onCall({ ...RUNTIME.iceServers, ...appCheckOptions(), 
 	});
 });
 
-/** Refuses the banned and those over their rate limit; counts this request otherwise. */
+/**
+ * Refuses the banned and those over their rate limit; counts this request otherwise.
+ *
+ * Only the rate-limit record is read in the transaction. A server transaction locks what
+ * it reads until it commits, and the caller's page writes its lobby entry (heartbeats)
+ * and its call while this runs: a client write that meets a lock waits, is aborted, and
+ * the SDK retries it after a back-off, holding every later write of that page (its
+ * answer, its candidates) behind it. Entitlement is a check at the time of asking, so
+ * plain reads are as good here.
+ */
 async function admit(firestore: Firestore, uid: string, nowMs: number): Promise<void> {
+	const banRef = firestore.collection(SAFETY_COLLECTIONS.bans).doc(uid);
+	const [banSnap, [entry, call]] = await Promise.all([banRef.get(), entryAndCall(firestore, uid)]);
+	const ban = banSnap.exists ? parseBanDoc(banRef.path, banSnap.data() ?? {}) : null;
+	if (isBanActive(ban, nowMs)) {
+		throw new HttpsError('permission-denied', 'You are banned from chatting for now, so you get no relay either.');
+	}
+	if (!mayUseRelay(uid, entry, call)) {
+		throw new HttpsError('failed-precondition', 'Connection servers are for people in a chat or looking for one. Start a chat first.');
+	}
 	try {
 		await firestore.runTransaction(async (tx) => {
-			const banRef = firestore.collection(SAFETY_COLLECTIONS.bans).doc(uid);
-			const banSnap = await tx.get(banRef);
-			const ban = banSnap.exists ? parseBanDoc(banRef.path, banSnap.data() ?? {}) : null;
-			if (isBanActive(ban, nowMs)) {
-				throw new HttpsError('permission-denied', 'You are banned from chatting for now, so you get no relay either.');
-			}
-			if (!mayUseRelay(uid, ...(await entryAndCall(tx, firestore, uid)))) {
-				throw new HttpsError('failed-precondition', 'Connection servers are for people in a chat or looking for one. Start a chat first.');
-			}
 			const record = await checkRates(tx, firestore, [{ action: 'iceServers', key: uid, limit: SAFETY_LIMITS.iceServers }], nowMs);
 			record();
 		});
@@ -82,18 +91,14 @@ async function admit(firestore: Firestore, uid: string, nowMs: number): Promise<
 }
 
 /** The caller's lobby entry and, if it is matched, its call (null where missing). */
-async function entryAndCall(
-	tx: Transaction,
-	firestore: Firestore,
-	uid: string
-): Promise<[LobbyEntry | null, CallDoc | null]> {
+async function entryAndCall(firestore: Firestore, uid: string): Promise<[LobbyEntry | null, CallDoc | null]> {
 	const entryRef = firestore.collection(COLLECTIONS.lobby).doc(uid);
-	const entrySnap = await tx.get(entryRef);
+	const entrySnap = await entryRef.get();
 	if (!entrySnap.exists) return [null, null];
 	const entry = parseLobbyEntry(entryRef.path, entrySnap.data() ?? {});
 	if (entry.status !== 'matched') return [entry, null];
 	const callRef = firestore.collection(COLLECTIONS.calls).doc(entry.callId);
-	const callSnap = await tx.get(callRef);
+	const callSnap = await callRef.get();
 	return [entry, callSnap.exists ? parseCallDoc(callRef.path, callSnap.data() ?? {}) : null];
 }
 

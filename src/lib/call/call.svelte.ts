@@ -32,7 +32,15 @@ export const CALL_TIMING = {
 	silenceLostMs: 10_000,
 	iceRestartEveryMs: 4_000,
 	typingShownMs: 3_500,
-	statsEveryMs: 2_000
+	statsEveryMs: 2_000,
+	/**
+	 * After the partner's goodbye, how long we leave the end of the call document to them.
+	 * The goodbye travels faster than their write; ending it ourselves at once made us its
+	 * `endedBy` whenever we won that race, and then the one who pressed Next could not undo
+	 * it (a loaded browser run lost both undo tests that way). If their write never comes (the
+	 * tab died just after), ours follows, if the call is still active.
+	 */
+	partnerEndGraceMs: 5_000
 } as const;
 
 /** What the call tells the session that coordinates it; none of these is called after the end. */
@@ -310,7 +318,7 @@ export class Call {
 				this.#setTyping(true);
 				break;
 			case 'bye':
-				this.#end({ type: 'partner-left' });
+				this.#end({ type: 'partner-left' }, 'partner-ends-it');
 				break;
 			case 'hello':
 				// A name is set once per call, never changed mid-chat.
@@ -368,12 +376,17 @@ export class Call {
 		});
 	}
 
-	/** The call ended from the other side or the network: release it, mark it ended, tell the session. */
-	#end(end: CallEnd): void {
+	/**
+	 * The call ended from the other side or the network: release it, mark it ended, tell the
+	 * session. 'partner-ends-it': they said goodbye, so their own write is on its way.
+	 */
+	#end(end: CallEnd, marking: 'we-end-it' | 'partner-ends-it' = 'we-end-it'): void {
 		if (this.signal.aborted) return;
 		this.terminate();
-		// Mark it ended for the partner too if they have not (a lost connection, say).
-		if (!this.#serverEnded) void this.#markEnded('if-active');
+		// Mark it ended for the partner too if they have not (a lost connection, say). Not tied
+		// to this call's lifetime: the session may have moved on by then.
+		if (marking === 'we-end-it') void this.#markEnded('if-active');
+		else setTimeout(() => void this.#markEnded('if-active'), CALL_TIMING.partnerEndGraceMs);
 		this.#setup.events.ended(end);
 	}
 

@@ -14,6 +14,8 @@ const fake = vi.hoisted(() => ({
 	/** Errors for the next joins, one each, before joinError applies. */
 	joinErrors: [] as unknown[],
 	leaves: 0,
+	/** Leave beacons sent (a closing page's leave), with the token each carried. */
+	beacons: [] as string[],
 	ban: null as BanDoc | null,
 	banReads: 0,
 	/** What bindDevice answers (or the error it fails with), and how often it was called. */
@@ -49,7 +51,7 @@ const fake = vi.hoisted(() => ({
 		closed: boolean;
 		sent: string[];
 		open: boolean;
-		handlers: { channelOpen(): void; message(data: unknown): void; candidate(c: RTCIceCandidateInit | null): void };
+		handlers: { channelOpen(): void; channelClosed(): void; message(data: unknown): void; candidate(c: RTCIceCandidateInit | null): void };
 	}[]
 }));
 
@@ -105,7 +107,10 @@ vi.mock('./backend', () => ({
 		return fake.entryOnServer;
 	},
 	beaconTokenOf: async () => 'token',
-	leaveLobbyByBeacon: () => true,
+	leaveLobbyByBeacon: (token: string) => {
+		fake.beacons.push(token);
+		return true;
+	},
 	watchLobbyEntry: (_db: unknown, _uid: string, onEntry: (entry: LobbyEntry | null) => void) => {
 		fake.onEntry = onEntry;
 		return () => {};
@@ -167,6 +172,7 @@ describe('ChatSession joining the lobby', () => {
 			joinError: null,
 			joinErrors: [],
 			leaves: 0,
+			beacons: [],
 			ban: null,
 			banReads: 0,
 			binding: { bannedUntilMs: null },
@@ -195,6 +201,7 @@ describe('ChatSession joining the lobby', () => {
 		session.dispose();
 		vi.useRealTimers();
 		vi.restoreAllMocks();
+		vi.unstubAllGlobals();
 	});
 
 	it('joins and waits', async () => {
@@ -395,10 +402,43 @@ describe('ChatSession joining the lobby', () => {
 			expect(fake.endedIfActive).toEqual([]);
 		});
 
-		it('the partner says goodbye: told so, and the end is written only if the partner has not (never a write the rules refuse)', async () => {
+		it('the partner says goodbye: told at once; the end is theirs to write, ours follows only if the call is still active after a grace (never a write the rules refuse)', async () => {
+			await matchedSession();
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+			fake.links[0]?.handlers.message(JSON.stringify({ kind: 'bye' }));
+			expect(session.phase).toBe('ended');
+			expect(session.endReason).toBe('partner-left');
+			// Ending it ourselves now could beat their write and make us the one who ended it,
+			// which would refuse them an Undo of their Next.
+			await vi.advanceTimersByTimeAsync(CALL_TIMING.partnerEndGraceMs - 1);
+			expect(fake.endedIfActive).toEqual([]);
+			await vi.advanceTimersByTimeAsync(1);
+			expect(fake.ended).toEqual([]);
+			expect(fake.endedIfActive).toEqual(['call-1']);
+		});
+
+		it('the tab closes in a call: the leave beacon goes too (the end write may not get out), as it does while searching', async () => {
+			const page = new EventTarget(); // the window, for its pagehide
+			vi.stubGlobal('window', page);
+			await matchedSession();
+			await vi.waitFor(() => expect(session.phase).toBe('connecting'));
+			page.dispatchEvent(new Event('pagehide'));
+			expect(fake.beacons).toEqual(['token']);
+		});
+
+		it('the tab closes during the grace after a goodbye: the beacon lets the server end the call, which no page may write now', async () => {
+			const page = new EventTarget(); // the window, for its pagehide
+			vi.stubGlobal('window', page);
 			await matchedSession();
 			fake.links[0]?.handlers.message(JSON.stringify({ kind: 'bye' }));
 			expect(session.phase).toBe('ended');
+			page.dispatchEvent(new Event('pagehide'));
+			expect(fake.beacons).toEqual(['token']);
+		});
+
+		it('the data channel closes without a goodbye (their tab crashed): the end is written at once, if still active', async () => {
+			await matchedSession();
+			fake.links[0]?.handlers.channelClosed();
 			expect(session.endReason).toBe('partner-left');
 			await Promise.resolve();
 			expect(fake.ended).toEqual([]);

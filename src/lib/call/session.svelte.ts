@@ -611,8 +611,9 @@ export class ChatSession {
 
 	/** The tab is closing: a goodbye over the data channel is the one message sure to leave. */
 	#onPageHide = (): void => {
-		// Searching: a beacon tells the server at once (a Firestore write may not get out).
-		if (this.phase === 'searching' && this.#beaconToken) this.#backend?.leaveLobbyByBeacon(this.#beaconToken);
+		// A beacon tells the server at once, where a Firestore write may not get out: out of
+		// line if searching; in a call, the call ends (the partner may be closing their tab too).
+		if (this.phase !== 'idle' && this.#beaconToken) this.#backend?.leaveLobbyByBeacon(this.#beaconToken);
 		void this.#declineComeback();
 		void this.#leave();
 	};

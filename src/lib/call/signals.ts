@@ -51,6 +51,12 @@ const SIGNAL_TIMING = {
 	minIntervalMs: LIMITS.signalWriteMinIntervalMs
 } as const;
 
+/**
+ * A write not acknowledged this long is logged while it waits: writes go out one after
+ * another, so one held by the server holds every later one, and the call with it.
+ */
+const SLOW_WRITE_MS = 4_000;
+
 /** Test hooks: how long to wait before each kind of write (minIntervalMs defaults to the rules'). */
 export type SignalTiming = { descriptionWaitMs: number; batchDelayMs: number; minIntervalMs?: number };
 
@@ -134,12 +140,21 @@ export class SignalOutbox {
 		const write: SignalWrite<FieldValue, FieldValue> = { sentAt: serverTimestamp() };
 		if (description) write.description = description;
 		if (batch.length > 0) write.candidates = arrayUnion(...batch);
+		// At debug level, like the call's other signaling steps: what a bug report needs.
+		const what = `${description ? description.type + ' + ' : ''}${batch.length} candidates`;
+		const startedAt = Date.now();
+		const slow = setTimeout(
+			() => console.debug(`[tangent] call ${this.callId}: signal write (${what}) not acknowledged after ${Date.now() - startedAt} ms`),
+			SLOW_WRITE_MS
+		);
 		try {
 			await setDoc(signalRef(this.db, this.callId, this.uid), write, { merge: true });
+			console.debug(`[tangent] call ${this.callId}: signal write (${what}) acknowledged in ${Date.now() - startedAt} ms`);
 		} catch (error) {
 			// A write queued before close and refused after it says nothing: the call is over.
 			if (!this.#closed) this.onError(error instanceof Error ? error : new Error(String(error)));
 		} finally {
+			clearTimeout(slow);
 			this.#lastAckAt = Date.now();
 		}
 		if (this.#queue.length > 0 && !this.#closed) void this.flush(); // more than one write's worth
