@@ -4,6 +4,7 @@
 // `watch` starts afresh (blurred) for each stranger's stream.
 import { INITIAL_SAFE_VIDEO, isBlurred, nextSafeVideo, type SafeVideoEvent, type SafeVideoState } from './policy';
 import type { ScoreSource, ScoreTiming } from './scoreSource';
+import { hasFrameCallbacks, onNextFrame } from './veil';
 
 /** About three frames a second: enough to catch a change within a third of a second. */
 export const SAMPLE_INTERVAL_MS = 330;
@@ -123,8 +124,10 @@ function firstFrameTime(video: HTMLVideoElement, signal: AbortSignal): Promise<n
 		signal.addEventListener('abort', aborted);
 		if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0) {
 			done(performance.now());
-		} else {
+		} else if (hasFrameCallbacks(video)) {
 			video.requestVideoFrameCallback(() => done(performance.now()));
+		} else {
+			video.addEventListener('loadeddata', () => done(performance.now()), { once: true, signal });
 		}
 	});
 }
@@ -147,11 +150,11 @@ function markFirstSample(sampledAt: number, copiedAt: number, timing: ScoreTimin
 /** The video's next frame or its data arriving, whichever is first (or the watch stopping). */
 function nextFrame(video: HTMLVideoElement, signal: AbortSignal): Promise<void> {
 	return new Promise((resolve) => {
-		const callback = video.requestVideoFrameCallback(() => finish());
+		const cancel = onNextFrame(video, finish);
 		video.addEventListener('loadeddata', finish);
 		signal.addEventListener('abort', finish);
 		function finish() {
-			video.cancelVideoFrameCallback(callback);
+			cancel();
 			video.removeEventListener('loadeddata', finish);
 			signal.removeEventListener('abort', finish);
 			resolve();

@@ -28,7 +28,7 @@ export function veil(video: HTMLMediaElement | undefined, stream: MediaStream | 
 		context.fillRect(0, 0, canvas.width, canvas.height);
 		if (!(video instanceof HTMLVideoElement) || !stream) return;
 		let drawnAt = -Infinity;
-		let pending = 0;
+		let cancel = () => {};
 
 		function draw() {
 			if (!(video instanceof HTMLVideoElement) || !context || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
@@ -45,11 +45,30 @@ export function veil(video: HTMLMediaElement | undefined, stream: MediaStream | 
 
 		function onFrame() {
 			if (performance.now() - drawnAt >= VEIL_INTERVAL_MS) draw();
-			if (video instanceof HTMLVideoElement) pending = video.requestVideoFrameCallback(onFrame);
+			if (video instanceof HTMLVideoElement) cancel = onNextFrame(video, onFrame);
 		}
 
 		draw();
-		pending = video.requestVideoFrameCallback(onFrame);
-		return () => video.cancelVideoFrameCallback(pending);
+		cancel = onNextFrame(video, onFrame);
+		return () => cancel();
 	};
+}
+
+/**
+ * Calls `onFrame` once, when `video` presents its next frame: requestVideoFrameCallback
+ * where the browser has it (Chromium, Safari 15.4+, Firefox 132+), else the next animation
+ * frame, which is no later. Returns what cancels it.
+ */
+export function onNextFrame(video: HTMLVideoElement, onFrame: () => void): () => void {
+	if (hasFrameCallbacks(video)) {
+		const id = video.requestVideoFrameCallback(() => onFrame());
+		return () => video.cancelVideoFrameCallback(id);
+	}
+	const id = requestAnimationFrame(() => onFrame());
+	return () => cancelAnimationFrame(id);
+}
+
+/** Whether the browser tells when a video presents a frame (older Firefox does not). */
+export function hasFrameCallbacks(video: HTMLVideoElement): boolean {
+	return typeof video.requestVideoFrameCallback === 'function';
 }
