@@ -195,6 +195,18 @@ describe('a call in virtual time', () => {
 		expect(ended).toEqual([]);
 	});
 
+	it('the wall clock jumping ahead is not silence: a partner heard a moment ago stays connected', async () => {
+		open();
+		await vi.advanceTimersByTimeAsync(CALL_TIMING.pingEveryMs);
+		link().handlers.message(JSON.stringify({ kind: 'ping' }));
+		// The computer sets its clock, or a paused machine resumes: Date.now() leaps, time does not.
+		vi.setSystemTime(Date.now() + 60_000);
+		await vi.advanceTimersByTimeAsync(CALL_TIMING.pingEveryMs);
+		expect(troubles).toEqual([]);
+		expect(ended).toEqual([]);
+		expect(link().restarts).toBe(0);
+	});
+
 	it('a failed connection restarts ICE at once', () => {
 		open();
 		link().handlers.connectionState('failed');

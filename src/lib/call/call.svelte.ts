@@ -73,6 +73,16 @@ export interface CallSetup {
 	events: CallEvents;
 }
 
+/**
+ * Milliseconds on a clock that only moves forward, for the silences and intervals of a call.
+ * Not Date.now(): the wall clock jumps when the computer sets its time (a browser run on a
+ * VM that was paused lost two calls that way: its Date.now() leapt ahead of the time that
+ * passed, and a partner heard from 2 s before was "lost" after 10 s of silence at once).
+ */
+function sinceStart(): number {
+	return performance.now();
+}
+
 /** Signaling steps, at debug level: what a bug report or a failing browser test needs. */
 function trace(callId: string, step: string, detail: Record<string, unknown> = {}): void {
 	console.debug(`[tangent] call ${callId}: ${step}`, JSON.stringify(detail));
@@ -104,8 +114,8 @@ export class Call {
 	readonly #link: PeerLink;
 	readonly #inbox = new Inbox();
 	#lastSignals: SignalDoc | null = null;
-	#lastHeardAt = Date.now();
-	#lastRestartAt = 0;
+	#lastHeardAt = sinceStart();
+	#lastRestartAt = -Infinity;
 	#connectionState: RTCPeerConnectionState = 'new';
 	#connected = false;
 	#greeted = false;
@@ -159,7 +169,7 @@ export class Call {
 					trace(this.id, `connection ${state}`);
 					if (this.signal.aborted) return;
 					this.#connectionState = state;
-					if (state === 'failed' && this.#link.restartIce()) this.#lastRestartAt = Date.now();
+					if (state === 'failed' && this.#link.restartIce()) this.#lastRestartAt = sinceStart();
 				},
 				remoteStream: (stream) => {
 					if (!this.signal.aborted) this.remoteStream = stream;
@@ -279,7 +289,7 @@ export class Call {
 
 	#onOpen(): void {
 		this.#connected = true;
-		this.#lastHeardAt = Date.now();
+		this.#lastHeardAt = sinceStart();
 		this.#setup.events.open();
 		const name = cleanDisplayName(this.#setup.name);
 		if (name) this.send({ kind: 'hello', name });
@@ -305,7 +315,7 @@ export class Call {
 
 	#onWire(data: unknown): void {
 		if (this.signal.aborted) return;
-		this.#lastHeardAt = Date.now(); // anything at all means they are still there
+		this.#lastHeardAt = sinceStart(); // anything at all means they are still there
 		const { message, notice } = this.#inbox.receive(data);
 		if (notice) this.#setup.events.line('notice', notice);
 		if (!message) return;
@@ -349,7 +359,7 @@ export class Call {
 		let troubledBefore = false;
 		this.#every(CALL_TIMING.pingEveryMs, () => {
 			this.send({ kind: 'ping' });
-			const silence = Date.now() - this.#lastHeardAt;
+			const silence = sinceStart() - this.#lastHeardAt;
 			const troubled =
 				silence > CALL_TIMING.silenceTroubleMs || this.#connectionState === 'disconnected' || this.#connectionState === 'failed';
 			if (troubled !== troubledBefore) this.#setup.events.trouble(troubled);
@@ -358,8 +368,8 @@ export class Call {
 				this.#end({ type: 'connection-lost' });
 				return;
 			}
-			if (troubled && Date.now() - this.#lastRestartAt > CALL_TIMING.iceRestartEveryMs && this.#link.restartIce()) {
-				this.#lastRestartAt = Date.now();
+			if (troubled && sinceStart() - this.#lastRestartAt > CALL_TIMING.iceRestartEveryMs && this.#link.restartIce()) {
+				this.#lastRestartAt = sinceStart();
 			}
 		});
 		let counters: PacketCounters | null = null;

@@ -83,7 +83,7 @@ export class SignalOutbox {
 	#sent = 0;
 	#closed = false;
 	#writes: Promise<void> = Promise.resolve();
-	/** When the previous write was acknowledged (0: none yet). */
+	/** When the previous write was acknowledged, on performance.now()'s clock (0: none yet). */
 	#lastAckAt = 0;
 
 	constructor(
@@ -130,7 +130,7 @@ export class SignalOutbox {
 
 	/** One write of what is waiting when its turn comes (so candidates gathered meanwhile ride along). */
 	async #writeNext(): Promise<void> {
-		const wait = this.#lastAckAt + (this.timing.minIntervalMs ?? LIMITS.signalWriteMinIntervalMs) - Date.now();
+		const wait = this.#lastAckAt + (this.timing.minIntervalMs ?? LIMITS.signalWriteMinIntervalMs) - performance.now();
 		if (this.#lastAckAt > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 		const description = this.#description;
 		const batch = this.#queue.splice(0, LIMITS.candidatesPerWrite);
@@ -142,27 +142,27 @@ export class SignalOutbox {
 		if (batch.length > 0) write.candidates = arrayUnion(...batch);
 		// At debug level, like the call's other signaling steps: what a bug report needs.
 		const what = `${description ? description.type + ' + ' : ''}${batch.length} candidates`;
-		const startedAt = Date.now();
+		const startedAt = performance.now();
 		const slow = setTimeout(
-			() => console.debug(`[tangent] call ${this.callId}: signal write (${what}) not acknowledged after ${Date.now() - startedAt} ms`),
+			() => console.debug(`[tangent] call ${this.callId}: signal write (${what}) not acknowledged after ${Math.round(performance.now() - startedAt)} ms`),
 			SLOW_WRITE_MS
 		);
 		try {
 			await setDoc(signalRef(this.db, this.callId, this.uid), write, { merge: true });
-			console.debug(`[tangent] call ${this.callId}: signal write (${what}) acknowledged in ${Date.now() - startedAt} ms`);
+			console.debug(`[tangent] call ${this.callId}: signal write (${what}) acknowledged in ${Math.round(performance.now() - startedAt)} ms`);
 		} catch (error) {
 			// A write queued before close and refused after it says nothing: the call is over.
 			if (!this.#closed) this.onError(error instanceof Error ? error : new Error(String(error)));
 		} finally {
 			clearTimeout(slow);
-			this.#lastAckAt = Date.now();
+			this.#lastAckAt = performance.now();
 		}
 		if (this.#queue.length > 0 && !this.#closed) void this.flush(); // more than one write's worth
 	}
 
 	/** Flush within `delayMs`, or sooner if a flush is already due sooner. */
 	#schedule(delayMs: number): void {
-		const due = Date.now() + delayMs;
+		const due = performance.now() + delayMs;
 		if (this.#timer && this.#dueAt <= due) return;
 		if (this.#timer) clearTimeout(this.#timer);
 		this.#dueAt = due;
