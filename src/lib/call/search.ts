@@ -1,8 +1,9 @@
 // One search, from Start (or Next) to a match or a refusal: sign in, bind this browser,
 // wait out the join pacing, join the lobby, heartbeat, and watch our entry (re-reading it
-// when a heartbeat is refused) until the matchmaker names a call. Everything it starts is
-// released when its AbortSignal aborts, and every write checks the signal first: a search
-// the user left (Stop, Back, Next) never writes a waiting entry afterwards.
+// once a moment after watching starts, and when a heartbeat is refused) until the
+// matchmaker names a call. Everything it starts is released when its AbortSignal aborts,
+// and every write checks the signal first: a search the user left (Stop, Back, Next)
+// never writes a waiting entry afterwards.
 import { isTimeout, sleep, withTimeout } from '../async';
 import { LOBBY_HEARTBEAT_MS, normalizeLanguage, type ChatMode, type LobbyEntry } from '$shared/model';
 import { isBanActive, SAFETY_LIMITS } from '$shared/safety';
@@ -15,6 +16,8 @@ export const SEARCH_TIMING = {
 	writeTimeoutMs: 10_000,
 	/** How often the heartbeat is considered. */
 	tickMs: 2_500,
+	/** When our entry is read once from the server, in case the listener missed the match. */
+	confirmAfterMs: 3_000,
 	/** A join refused this often (neither a ban nor pacing) is a real refusal. */
 	joinAttempts: 3
 } as const;
@@ -106,6 +109,7 @@ export class Search {
 					if (!this.signal.aborted) reject(error);
 				}));
 				this.#keepAlive(settle);
+				this.#confirmSoon(settle);
 			});
 		} finally {
 			this.#abort.abort();
@@ -211,6 +215,25 @@ export class Search {
 			});
 		}, SEARCH_TIMING.tickMs);
 		this.#onAbort(() => clearInterval(timer));
+	}
+
+	/**
+	 * A listener can miss a write that races its start (bench/diagnostics/listenRace.mjs), and
+	 * the match our own join sets off lands at just that moment. The refused heartbeat would
+	 * tell us within LOBBY_HEARTBEAT_MS, but a browser run saw that take longer than the partner
+	 * waits for us (20 s), and the partner gave up. One read from the server a moment after
+	 * watching starts finds such a match at once; later matches do not race the listener.
+	 */
+	#confirmSoon(onEntry: (entry: LobbyEntry | null) => void): void {
+		const { backend, client, uid } = this.#setup;
+		const timer = setTimeout(() => {
+			if (this.signal.aborted) return;
+			backend
+				.readLobbyEntry(client.db, uid)
+				.then(onEntry)
+				.catch((error: unknown) => console.warn('Could not re-read our lobby entry', error));
+		}, SEARCH_TIMING.confirmAfterMs);
+		this.#onAbort(() => clearTimeout(timer));
 	}
 
 	/** Our waiting entry was taken out of the queue: banned (until when), or refused in general. */

@@ -159,6 +159,7 @@ vi.mock('./backend', () => ({
 
 const { ChatSession, RETRY_NOTICE } = await import('./session.svelte');
 const { CALL_TIMING } = await import('./call.svelte');
+const { SEARCH_TIMING } = await import('./search');
 
 const refused = { code: 'permission-denied', message: 'Missing or insufficient permissions.' };
 
@@ -368,6 +369,28 @@ describe('ChatSession joining the lobby', () => {
 			expect(session.commonInterests).toEqual(['chess']);
 			fake.onSignals?.({ description: { type: 'answer', sdp: 'v=0 answer' }, candidates: [] });
 			expect(fake.links[0]?.descriptions).toEqual(['v=0 answer']);
+		});
+
+		it('matched as the listener started, and its snapshot lost: a read from the server a moment later starts the call', async () => {
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+			await session.start('text', { interests: ['chess'] });
+			fake.entryOnServer = matched; // the listener never says so
+			await vi.advanceTimersByTimeAsync(SEARCH_TIMING.confirmAfterMs - 1);
+			expect(fake.entryReads).toBe(0);
+			await vi.advanceTimersByTimeAsync(1);
+			await vi.waitFor(() => expect(fake.links).toHaveLength(1));
+			expect(fake.entryReads).toBe(1);
+			expect(session.phase).toBe('connecting');
+			expect(fake.heartbeats).toBe(0); // long before the first heartbeat
+		});
+
+		it('still waiting when read a moment later: nothing changes, and no further reads without a refused heartbeat', async () => {
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+			await session.start('text', { interests: ['chess'] });
+			fake.entryOnServer = { ...waiting, status: 'waiting' };
+			await vi.advanceTimersByTimeAsync(SEARCH_TIMING.confirmAfterMs * 3);
+			expect(fake.entryReads).toBe(1);
+			expect(session.phase).toBe('searching');
 		});
 
 		it('matched but the snapshot never came: the refused heartbeat makes it ask the server, and the call starts', async () => {
