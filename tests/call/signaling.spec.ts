@@ -2,7 +2,7 @@
 // modules write, what the partner sees, and what the cleanup function leaves behind when
 // a call ends.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { endCall, endCallIfActive } from '$lib/call/callDoc';
+import { endCall, endCallIfActive, isCallActive } from '$lib/call/callDoc';
 import { readPartnerSignals, SignalOutbox, watchPartnerSignals } from '$lib/call/signals';
 import { LIMITS, parseCallDoc, type LobbyEntry, type SignalDoc } from '$shared/model';
 import { watchLobbyEntry } from '$lib/matching/lobby';
@@ -160,5 +160,20 @@ describeWithEmulators(['firestore', 'auth', 'functions'], "signaling through the
 		expect((await db.doc(`calls/${callId}`).get()).get('endedBy')).toBe(answerer.uid);
 		// A plain end of an ended call is what the rules refuse (and what the page no longer sends).
 		await expect(endCall(offerer.db, callId, offerer.uid)).rejects.toMatchObject({ code: 'permission-denied' });
+	});
+
+	it('asked whether a call is active: yes while it is, no once a member ended it (its signals are refused then) or the cleanup deleted it', async () => {
+		const { callId, offerer, answerer } = await matchedPair();
+		expect(await isCallActive(answerer.db, callId)).toBe(true);
+		await endCall(offerer.db, callId, offerer.uid);
+		const refusals: Error[] = [];
+		const outbox = new SignalOutbox(answerer.db, callId, answerer.uid, (e) => refusals.push(e), { descriptionWaitMs: 60_000, batchDelayMs: 60_000 });
+		outbox.publishDescription({ type: 'answer', sdp: 'v=0 answer' });
+		await outbox.flush();
+		expect(refusals.map((e) => (e as { code?: string }).code)).toEqual(['permission-denied']);
+		expect(await isCallActive(answerer.db, callId)).toBe(false);
+		// The cleanup deletes an ended call in the end: gone is over too.
+		await adminDb().doc(`calls/${callId}`).delete();
+		expect(await isCallActive(answerer.db, callId)).toBe(false);
 	});
 });

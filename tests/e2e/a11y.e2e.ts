@@ -70,7 +70,8 @@ test.describe('accessibility (axe-core)', () => {
 			const a = await visitor(browser, `${mode} A`);
 			const b = await visitor(browser, `${mode} B`);
 			await Promise.all([startIn(a, mode), startIn(b, mode)]);
-			await expectStatus(a, 'Connected — say hi!');
+			// Both: a stranger who leaves before B's side has connected is no "has left" for B.
+			await Promise.all([expectStatus(a, 'Connected — say hi!'), expectStatus(b, 'Connected — say hi!')]);
 			await expectAccessible(a.page, `${mode} connected`);
 			// After A leaves, B has New chat, not Stop (waiting for B's Stop was this test's
 			// old "connect stall").

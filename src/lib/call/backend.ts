@@ -2,7 +2,7 @@
 // lazily: the start page paints without the SDK, which loads on first paint or on Start.
 export { firebaseClient, signedInUser } from '../firebase/client';
 export { beaconTokenOf, heartbeatLobby, joinLobby, leaveLobby, leaveLobbyByBeacon, readLobbyEntry, watchLobbyEntry } from '../matching/lobby';
-export { endCall, endCallIfActive } from './callDoc';
+export { endCall, endCallIfActive, isCallActive } from './callDoc';
 export { readPartnerSignals, SignalOutbox, watchPartnerSignals } from './signals';
 export { fetchIceServers } from './iceServers';
 export { readOwnBan } from '../safety/bans';

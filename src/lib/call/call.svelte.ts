@@ -40,7 +40,15 @@ export const CALL_TIMING = {
 	 * it (a loaded browser run lost both undo tests that way). If their write never comes (the
 	 * tab died just after), ours follows, if the call is still active.
 	 */
-	partnerEndGraceMs: 5_000
+	partnerEndGraceMs: 5_000,
+	/**
+	 * A partner who ends a call that never connected this late in our connect window gave up
+	 * on the connection: their page started the same timeout from the same match, within a
+	 * few seconds of ours (their listener may have heard of the match sooner). The
+	 * connection failed for us just the same; a fresh-clone run showed "Stranger has left"
+	 * there instead, a dead end, because the other page's timeout fired half a second first.
+	 */
+	partnerGaveUpAfterMs: 15_000
 } as const;
 
 /** What the call tells the session that coordinates it; none of these is called after the end. */
@@ -114,7 +122,8 @@ export class Call {
 	readonly #link: PeerLink;
 	readonly #inbox = new Inbox();
 	#lastSignals: SignalDoc | null = null;
-	#lastHeardAt = sinceStart();
+	readonly #createdAt = sinceStart();
+	#lastHeardAt = this.#createdAt;
 	#lastRestartAt = -Infinity;
 	#connectionState: RTCPeerConnectionState = 'new';
 	#connected = false;
@@ -130,7 +139,7 @@ export class Call {
 		this.role = match.role;
 		this.commonInterests = match.commonInterests;
 		const { backend, client, uid } = setup;
-		const outbox = new backend.SignalOutbox(client.db, this.id, uid, (error) => this.#fail(error));
+		const outbox = new backend.SignalOutbox(client.db, this.id, uid, (error) => this.#onSignalWriteFailed(error));
 		this.#onAbort(() => outbox.close());
 		trace(this.id, 'link opened', { role: this.role, relayOnly: rtcConfig.iceTransportPolicy === 'relay', iceServers: rtcConfig.iceServers?.length ?? 0 });
 		this.#link = new PeerLink(
@@ -264,6 +273,7 @@ export class Call {
 	}
 
 	#serverEnded = false;
+	#askedAboutRefusal = false;
 
 	#onLobbyEntry(entry: LobbyEntry | null): void {
 		if (this.signal.aborted) return;
@@ -273,9 +283,43 @@ export class Call {
 		if (entry?.status === 'waiting') return;
 		// Otherwise it changes only when the call ends: the cleanup function marks it left (or,
 		// much later, the sweep deletes it). We did not end it (ending terminates first), so
-		// the partner did, and the server knows: nothing to mark.
+		// the partner did.
+		this.#endedByPartner();
+	}
+
+	/** The server has the call ended, and not by us: nothing to mark. */
+	#endedByPartner(): void {
 		this.#serverEnded = true;
+		if (!this.#connected && sinceStart() - this.#createdAt >= CALL_TIMING.partnerGaveUpAfterMs) {
+			this.#end({ type: 'connection-failed', error: userError('connection-failed') });
+			return;
+		}
 		this.#end({ type: 'partner-left' });
+	}
+
+	/**
+	 * A signal write failed. Refused, it is most often a partner who ended the call while we
+	 * were still negotiating (the rules take signals for active calls only), a moment before
+	 * our lobby entry says so: a browser run showed "The server refused that request" to the
+	 * one left behind. Ask the server which it is before calling it a failure.
+	 */
+	#onSignalWriteFailed(error: Error): void {
+		if (this.signal.aborted || (error as { code?: unknown }).code !== 'permission-denied') {
+			this.#fail(error);
+			return;
+		}
+		// The writes queued behind it are refused too: one question settles them all.
+		if (this.#askedAboutRefusal) return;
+		this.#askedAboutRefusal = true;
+		const { backend, client } = this.#setup;
+		backend.isCallActive(client.db, this.id).then(
+			(active) => {
+				if (this.signal.aborted) return;
+				if (active) this.#fail(error);
+				else this.#endedByPartner();
+			},
+			() => this.#fail(error)
+		);
 	}
 
 	#onPartnerSignals(signals: SignalDoc): void {

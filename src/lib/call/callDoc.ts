@@ -1,7 +1,7 @@
 // calls/{callId}: created by the matchmaker. Ending the call is all a member may write here
 // (and all the page does with it): the negotiation happens in the signal documents
 // (signals.ts), and the end reaches the partner through their lobby entry.
-import { doc, runTransaction, serverTimestamp, updateDoc, type FieldValue, type Firestore } from 'firebase/firestore';
+import { doc, getDocFromServer, runTransaction, serverTimestamp, updateDoc, type FieldValue, type Firestore } from 'firebase/firestore';
 import { COLLECTIONS, parseCallDoc, type CallEndWrite } from '$shared/model';
 import { readConverter } from '../firebase/converter';
 
@@ -29,4 +29,19 @@ export async function endCallIfActive(db: Firestore, callId: string, uid: string
 		const call = (await tx.get(ref.withConverter(callConverter))).data();
 		if (call?.status === 'active') tx.update(ref, { ...endWrite(uid) });
 	});
+}
+
+/**
+ * Whether the call is still active, asked of the server (the page does not listen to the
+ * call document; the end reaches it through the lobby entry, a moment later). A call the
+ * cleanup has deleted is over; its members may read it only while it exists.
+ */
+export async function isCallActive(db: Firestore, callId: string): Promise<boolean> {
+	try {
+		const call = (await getDocFromServer(doc(db, COLLECTIONS.calls, callId).withConverter(callConverter))).data();
+		return call?.status === 'active';
+	} catch (error) {
+		if ((error as { code?: unknown }).code === 'permission-denied') return false;
+		throw error;
+	}
 }

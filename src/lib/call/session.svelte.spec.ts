@@ -33,6 +33,9 @@ const fake = vi.hoisted(() => ({
 	/** Calls ended through the call document (callId per endCall), and through endCallIfActive. */
 	ended: [] as string[],
 	endedIfActive: [] as string[],
+	/** Whether the call is active when the server is asked, and how often it was asked. */
+	callActive: true,
+	callReads: 0,
 	/** Whose signals the session watches, per call. */
 	watchedSignals: [] as { callId: string; partner: string }[],
 	onSignals: null as ((signals: SignalDoc) => void) | null,
@@ -146,6 +149,10 @@ vi.mock('./backend', () => ({
 	endCallIfActive: async (_db: unknown, callId: string) => {
 		fake.endedIfActive.push(callId);
 	},
+	isCallActive: async () => {
+		fake.callReads++;
+		return fake.callActive;
+	},
 	requestUndo: async (_app: unknown, _host: unknown, callId: string) => {
 		fake.undoRequests.push(callId);
 		return fake.undoAnswer;
@@ -157,7 +164,7 @@ vi.mock('./backend', () => ({
 	reportErrorMessage: () => 'not sent'
 }));
 
-const { ChatSession, RETRY_NOTICE } = await import('./session.svelte');
+const { ChatSession, LEFT_BEFORE_CONNECTED_NOTICE, RETRY_NOTICE } = await import('./session.svelte');
 const { CALL_TIMING } = await import('./call.svelte');
 const { SEARCH_TIMING } = await import('./search');
 
@@ -186,6 +193,8 @@ describe('ChatSession joining the lobby', () => {
 			entryReads: 0,
 			ended: [],
 			endedIfActive: [],
+			callActive: true,
+			callReads: 0,
 			watchedSignals: [],
 			onSignals: null,
 			outboxes: [],
@@ -416,6 +425,7 @@ describe('ChatSession joining the lobby', () => {
 
 		it('the entry marked left by the cleanup means the partner ended it: told so, and no second end', async () => {
 			await matchedSession();
+			openChannel();
 			fake.onEntry?.({ ...waiting, status: 'left' });
 			expect(session.phase).toBe('ended');
 			expect(session.endReason).toBe('partner-left');
@@ -425,8 +435,34 @@ describe('ChatSession joining the lobby', () => {
 			expect(fake.endedIfActive).toEqual([]);
 		});
 
+		it('the partner leaves before the chat began: no dead end, back in line on its own, saying so, and no second end', async () => {
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout', 'performance'] });
+			await matchedSession();
+			await vi.advanceTimersByTimeAsync(2_000);
+			fake.onEntry?.({ ...waiting, status: 'left' });
+			await vi.waitFor(() => expect(fake.joins).toBe(2));
+			expect(session.phase).toBe('searching');
+			expect(session.notice).toBe(LEFT_BEFORE_CONNECTED_NOTICE);
+			expect(session.error).toBeNull();
+			expect(fake.links[0]?.closed).toBe(true);
+			expect(fake.ended).toEqual([]);
+			expect(fake.endedIfActive).toEqual([]);
+		});
+
+		it('the partner ends an unconnected call late in the connect window (their timeout fired first): the same failure as ours, said the same way', async () => {
+			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout', 'performance'] });
+			await matchedSession();
+			await vi.advanceTimersByTimeAsync(CALL_TIMING.connectTimeoutMs - 500);
+			fake.onEntry?.({ ...waiting, status: 'left' });
+			await vi.waitFor(() => expect(fake.joins).toBe(2));
+			expect(session.phase).toBe('searching');
+			expect(session.notice).toBe(RETRY_NOTICE);
+			expect(fake.endedIfActive).toEqual([]);
+		});
+
 		it('the partner says goodbye: told at once; the end is theirs to write, ours follows only if the call is still active after a grace (never a write the rules refuse)', async () => {
 			await matchedSession();
+			openChannel();
 			vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
 			fake.links[0]?.handlers.message(JSON.stringify({ kind: 'bye' }));
 			expect(session.phase).toBe('ended');
@@ -453,6 +489,7 @@ describe('ChatSession joining the lobby', () => {
 			const page = new EventTarget(); // the window, for its pagehide
 			vi.stubGlobal('window', page);
 			await matchedSession();
+			openChannel();
 			fake.links[0]?.handlers.message(JSON.stringify({ kind: 'bye' }));
 			expect(session.phase).toBe('ended');
 			page.dispatchEvent(new Event('pagehide'));
@@ -461,6 +498,7 @@ describe('ChatSession joining the lobby', () => {
 
 		it('the data channel closes without a goodbye (their tab crashed): the end is written at once, if still active', async () => {
 			await matchedSession();
+			openChannel();
 			fake.links[0]?.handlers.channelClosed();
 			expect(session.endReason).toBe('partner-left');
 			await Promise.resolve();
@@ -546,6 +584,32 @@ describe('ChatSession joining the lobby', () => {
 			expect(session.phase).toBe('ended');
 			expect(session.error?.code).toBe('connection-failed');
 			expect(fake.joins).toBe(4);
+		});
+
+		describe('a signal write refused while connecting', () => {
+			const refused = () => Object.assign(new Error('Missing or insufficient permissions.'), { code: 'permission-denied' });
+
+			it('because the partner ended the call a moment before we heard: back in line as after any stranger who left before the chat began, with no error', async () => {
+				await matchedSession();
+				fake.callActive = false;
+				fake.outboxes[0]?.onError(refused());
+				fake.outboxes[0]?.onError(refused()); // the write queued behind it
+				await vi.waitFor(() => expect(fake.joins).toBe(2));
+				expect(session.phase).toBe('searching');
+				expect(session.notice).toBe(LEFT_BEFORE_CONNECTED_NOTICE);
+				expect(session.error).toBeNull();
+				expect(fake.callReads).toBe(1);
+				expect(fake.endedIfActive).toEqual([]);
+			});
+
+			it('while the call is still active: a failure, said as one', async () => {
+				await matchedSession();
+				fake.outboxes[0]?.onError(refused());
+				await vi.waitFor(() => expect(session.phase).toBe('ended'));
+				expect(session.error).not.toBeNull();
+				expect(fake.callReads).toBe(1);
+				expect(fake.joins).toBe(1);
+			});
 		});
 
 		it('after the partner left, a refused signal write queued before the end changes nothing: still "Stranger has left"', async () => {

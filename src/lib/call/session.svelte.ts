@@ -39,6 +39,8 @@ export const REPORTED_NOTICE = "Reported. You won't be matched with them again."
 export const RETRY_NOTICE = "Couldn't connect to that stranger (a firewall may be blocking it). Looking for someone else…";
 export const RETRY_NOTICE_RELAY =
 	"Couldn't connect to that stranger through the relay (Hide my IP is on). Looking for someone else…";
+/** Said while we look again after the stranger left a chat that had not connected yet. */
+export const LEFT_BEFORE_CONNECTED_NOTICE = 'The stranger left before you were connected. Looking for someone else…';
 /** Failed connections in a row after which we stop and say so: the network, not the stranger, is the problem. */
 const AUTO_RETRIES = 3;
 
@@ -584,12 +586,17 @@ export class ChatSession {
 	/**
 	 * The call ended from the other side or the network. A connection that could not be
 	 * made is no dead end: both sides' timeouts fire, and each goes back in line, saying why.
-	 * A relay that gave nothing, or failure after failure, is for the user to act on.
+	 * Nor is a stranger who left before the chat began: we never met them. A relay that gave
+	 * nothing, or failure after failure, is for the user to act on.
 	 */
 	#onCallEnded(end: CallEnd): void {
-		const wasConnected = this.phase === 'connected';
+		const was = this.phase;
 		this.#dispatch(end);
-		if (end.type === 'partner-left' && wasConnected && this.#call) this.#watchComeback(this.#call.id);
+		if (end.type === 'partner-left') {
+			if (was === 'connected' && this.#call) this.#watchComeback(this.#call.id);
+			if (was === 'connecting') void this.#searchAgain(LEFT_BEFORE_CONNECTED_NOTICE);
+			return;
+		}
 		if (end.type !== 'connection-failed' || end.error.code !== 'connection-failed') return;
 		if (++this.#failedInARow > AUTO_RETRIES) return;
 		void this.#searchAgain(this.#options.hideIp ? RETRY_NOTICE_RELAY : RETRY_NOTICE);
