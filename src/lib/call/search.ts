@@ -66,6 +66,16 @@ export class SearchAborted extends Error {
 	override name = 'SearchAborted';
 }
 
+/**
+ * The server took our waiting entry out of the line, and not for a ban: the matchmaker
+ * does that when its heartbeats lapse (a background tab's timers slow to one a minute after
+ * a few minutes), and the cleanup when a match we never heard of ended. The user is still
+ * searching; the session joins again.
+ */
+export class SearchDropped extends Error {
+	override name = 'SearchDropped';
+}
+
 export class Search {
 	readonly #setup: SearchSetup;
 	readonly #abort = new AbortController();
@@ -92,8 +102,8 @@ export class Search {
 				const settle = (entry: LobbyEntry | null) => {
 					if (this.signal.aborted) return;
 					if (entry === null || entry.status === 'left') {
-						// Not our doing (leaving aborts first): the server took us out of the queue,
-						// which is what a ban does. Say so rather than wait for nobody.
+						// Not our doing (leaving aborts first): the server took us out of the queue.
+						// Say why rather than wait for nobody.
 						removed = true;
 						this.#abort.abort();
 						this.#explainRemoval().catch(reject);
@@ -207,11 +217,7 @@ export class Search {
 			lastBeat = now;
 			backend.heartbeatLobby(client.db, uid).catch((error: unknown) => {
 				if (codeOf(error) !== 'permission-denied') return console.warn('Lobby heartbeat not written', error);
-				if (this.signal.aborted) return;
-				backend
-					.readLobbyEntry(client.db, uid)
-					.then(onEntry)
-					.catch((readError: unknown) => console.warn('Could not re-read our lobby entry', readError));
+				this.#reread(onEntry);
 			});
 		}, SEARCH_TIMING.tickMs);
 		this.#onAbort(() => clearInterval(timer));
@@ -225,25 +231,30 @@ export class Search {
 	 * watching starts finds such a match at once; later matches do not race the listener.
 	 */
 	#confirmSoon(onEntry: (entry: LobbyEntry | null) => void): void {
-		const { backend, client, uid } = this.#setup;
-		const timer = setTimeout(() => {
-			if (this.signal.aborted) return;
-			backend
-				.readLobbyEntry(client.db, uid)
-				.then(onEntry)
-				.catch((error: unknown) => console.warn('Could not re-read our lobby entry', error));
-		}, SEARCH_TIMING.confirmAfterMs);
+		const timer = setTimeout(() => this.#reread(onEntry), SEARCH_TIMING.confirmAfterMs);
 		this.#onAbort(() => clearTimeout(timer));
 	}
 
-	/** Our waiting entry was taken out of the queue: banned (until when), or refused in general. */
+	/** Reads our entry from the server and hands it on as the listener would have. */
+	#reread(onEntry: (entry: LobbyEntry | null) => void): void {
+		if (this.signal.aborted) return;
+		const { backend, client, uid } = this.#setup;
+		backend
+			.readLobbyEntry(client.db, uid)
+			.then(onEntry)
+			.catch((error: unknown) => console.warn('Could not re-read our lobby entry', error));
+	}
+
+	/** Our waiting entry was taken out of the queue: banned (until when), or dropped (SearchDropped). */
 	async #explainRemoval(): Promise<never> {
 		const { backend, client, uid } = this.#setup;
 		const ban = await withTimeout(backend.readOwnBan(client.db, uid), SEARCH_TIMING.writeTimeoutMs).catch((error: unknown) => {
 			console.warn('Could not read why the lobby dropped us', error);
 			return null;
 		});
-		throw ban && isBanActive(ban, Date.now()) ? bannedError(ban.untilMs) : userError('refused');
+		// A ban we could not read is found again by the next join, which the rules refuse.
+		if (ban && isBanActive(ban, Date.now())) throw bannedError(ban.untilMs);
+		throw new SearchDropped('taken out of the lobby without a ban');
 	}
 
 	#onAbort(release: () => void): void {

@@ -345,11 +345,40 @@ describe('ChatSession joining the lobby', () => {
 		expect(fake.banReads).toBe(1);
 	});
 
-	it('taken out of the queue without a ban: a plain refusal, not a ban', async () => {
+	it('taken out of the queue without a ban (heartbeats lapsed, or a match we never heard of ended): in line again, no error', async () => {
 		await session.start('text');
+		fake.onEntry?.({ mode: 'text', interests: [], language: null, joinedAtMs: 0, heartbeatAtMs: 0, status: 'left' });
+		await vi.waitFor(() => expect(fake.joins).toBe(2), { timeout: 3_000 });
+		await vi.waitFor(() => expect(session.phase).toBe('searching'));
+		expect(session.error).toBeNull();
+		expect(fake.banReads).toBeGreaterThan(0); // asked whether it was a ban first
+	});
+
+	it('taken out again and again within moments: a plain refusal (not a ban), never a loop of joins', async () => {
+		await session.start('text');
+		for (let join = 2; join <= 4; join++) {
+			fake.onEntry?.(null);
+			await vi.waitFor(() => expect(fake.joins).toBe(join), { timeout: 3_000 });
+			await vi.waitFor(() => expect(session.phase).toBe('searching'));
+		}
 		fake.onEntry?.(null);
 		await vi.waitFor(() => expect(session.phase).toBe('ended'));
 		expect(session.error?.code).toBe('refused');
+		expect(fake.joins).toBe(4);
+	});
+
+	it('taken out once a minute, as a background tab is: it goes on searching', async () => {
+		vi.useFakeTimers({ now: Date.now(), toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
+		fake.entryOnServer = { mode: 'text', interests: [], language: null, joinedAtMs: 0, heartbeatAtMs: 0, status: 'waiting' };
+		await session.start('text');
+		for (let join = 2; join <= 6; join++) {
+			await vi.advanceTimersByTimeAsync(60_000);
+			fake.onEntry?.(null);
+			await vi.advanceTimersByTimeAsync(1_000);
+			expect(fake.joins).toBe(join);
+			expect(session.phase).toBe('searching');
+		}
+		expect(session.error).toBeNull();
 	});
 
 	describe('in a call', () => {

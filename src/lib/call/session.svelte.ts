@@ -15,7 +15,7 @@ import type { Backend } from './backend';
 import { Call, type CallEnd, type Client, type MatchedEntry } from './call.svelte';
 import { initialCallState, transition, type CallEvent, type CallState, type EndReason, type Phase, type UserFacingError } from './callState';
 import type { ConnectionQuality } from './quality';
-import { JoinPacer, Search, SearchAborted } from './search';
+import { JoinPacer, Search, SearchAborted, SearchDropped } from './search';
 import { UNDO_ACCEPTED_FOR_MS, UNDO_WINDOW_MS, type UndoRefusal } from '$shared/undo';
 import { i18n } from '../i18n/i18n.svelte';
 
@@ -43,6 +43,12 @@ export const RETRY_NOTICE_RELAY =
 export const LEFT_BEFORE_CONNECTED_NOTICE = 'The stranger left before you were connected. Looking for someone else…';
 /** Failed connections in a row after which we stop and say so: the network, not the stranger, is the problem. */
 const AUTO_RETRIES = 3;
+/**
+ * Searches dropped by the server (no ban) each within this long of the previous drop count
+ * as a row: AUTO_RETRIES of them end in a refusal instead of a loop of joins. A tab left
+ * searching in the background is dropped about once a minute, and may go on for hours.
+ */
+const DROPS_IN_A_ROW_WITHIN_MS = 30_000;
 
 /** A report that did not go through; the message says why, in plain words. */
 export class ReportFailedError extends Error {
@@ -425,11 +431,27 @@ export class ChatSession {
 			},
 			(error: unknown) => {
 				if (error instanceof SearchAborted || this.#search !== search) return;
-				this.#fail(error);
+				if (error instanceof SearchDropped) this.#onSearchDropped();
+				else this.#fail(error);
 			}
 		);
 		// In line, or the search is over (matched, refused or left) before that.
 		await Promise.race([inLine, found]);
+	}
+
+	/** Drops in a row (see DROPS_IN_A_ROW_WITHIN_MS), and when the last one came (performance.now()). */
+	#drops = { inARow: 0, lastAt: Number.NEGATIVE_INFINITY };
+
+	/** The server took us out of the line without a ban: the user is still searching, so we join again. */
+	#onSearchDropped(): void {
+		const now = performance.now();
+		this.#drops = { inARow: now - this.#drops.lastAt < DROPS_IN_A_ROW_WITHIN_MS ? this.#drops.inARow + 1 : 1, lastAt: now };
+		if (this.#drops.inARow > AUTO_RETRIES) {
+			this.#fail(userError('refused'));
+			return;
+		}
+		console.warn('[tangent] the lobby dropped our waiting entry without a ban: joining again');
+		void this.#searchAgain();
 	}
 
 	/** Work between two lifetimes (signing in, loading the ICE servers for a match), which the user's leaving cancels. */
