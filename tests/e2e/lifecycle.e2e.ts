@@ -1,6 +1,8 @@
 // The call lifecycle with several strangers: Next brings everyone a new partner (never the
 // one they just left), Esc twice is Next, and a closed tab is noticed by the partner.
 import { expect, test } from '@playwright/test';
+import type { Timestamp } from 'firebase-admin/firestore';
+import { adminDb } from '../support/admin';
 import { expectStatus, lines, say, start, strangersSuite, type Visitor } from './support';
 
 test.describe('call lifecycle', () => {
@@ -89,5 +91,31 @@ test.describe('call lifecycle', () => {
 		expect(noticedAfter).toBeGreaterThan(8_000); // not a false alarm from one late ping
 		await expect(b.page.getByTestId('next')).toHaveText('New chat');
 		expect(b.errors).toEqual([]);
+	});
+
+	test('a waiting entry the server drops without a ban (lapsed heartbeats) is joined again: still looking, no error, matched when someone comes', async ({ browser }) => {
+		const a = await visitor(browser, 'A');
+		const b = await visitor(browser, 'B');
+		await start(a);
+		await expectStatus(a, 'Looking for someone…');
+		const waiting = await adminDb().collection('lobby').where('status', '==', 'waiting').get();
+		expect(waiting.size).toBe(1);
+		const entry = waiting.docs[0]!.ref;
+		const joinedAtMs = (waiting.docs[0]!.get('joinedAt') as Timestamp).toMillis();
+		// What the matchmaker writes for an entry whose heartbeats lapsed (a background tab's
+		// timers slow to one a minute after a few minutes).
+		await entry.update({ status: 'left' });
+		await expect
+			.poll(async () => {
+				const now = await entry.get();
+				return now.get('status') === 'waiting' && (now.get('joinedAt') as Timestamp).toMillis() > joinedAtMs;
+			}, { message: 'A in line again with a new join', timeout: 10_000 })
+			.toBe(true);
+		await expectStatus(a, 'Looking for someone…', 1_000);
+		await expect(a.page.getByTestId('alert')).toHaveCount(0);
+
+		await start(b);
+		await Promise.all([expectStatus(a, 'Connected — say hi!'), expectStatus(b, 'Connected — say hi!')]);
+		for (const v of [a, b]) expect(v.errors).toEqual([]);
 	});
 });
