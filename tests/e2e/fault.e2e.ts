@@ -124,7 +124,7 @@ async function staysSearching(
 	done: (entry: LobbyView) => boolean,
 	timeoutMs: number
 ): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
+	const deadline = performance.now() + timeoutMs;
 	for (;;) {
 		const entry = await lobbyEntry(uid);
 		if (entry?.status !== 'waiting') {
@@ -136,7 +136,7 @@ async function staysSearching(
 			});
 		}
 		if (entry && done(entry)) return;
-		if (Date.now() > deadline) throw new Error(`${names.get(uid) ?? uid} searched ${timeoutMs} ms without reaching the expected state`);
+		if (performance.now() > deadline) throw new Error(`${names.get(uid) ?? uid} searched ${timeoutMs} ms without reaching the expected state`);
 		await sleep(200);
 	}
 }
@@ -264,10 +264,10 @@ test.describe('faults', () => {
 				})
 				.toEqual({ signals: 2, files: 1, ...(storageRunning && { stored: 1 }), matched: 2 });
 
-			const vanishedAt = Date.now();
+			const vanishedAt = performance.now();
 			const vanishing = vanish(b);
 			await expectStatus(a, told, bounds.max + 1_000);
-			const toldAfter = Date.now() - vanishedAt;
+			const toldAfter = Math.round(performance.now() - vanishedAt);
 			await vanishing;
 			console.log(`[fault] B ${how}: A was told "${told}" after ${toldAfter} ms`);
 			expect(toldAfter).toBeLessThanOrEqual(bounds.max);
@@ -298,18 +298,18 @@ test.describe('faults', () => {
 		await expectStatus(c, SEARCHING);
 		expect((await lobbyEntry(cUid))?.status).toBe('waiting');
 
-		const closedAt = Date.now();
+		const closedAt = performance.now();
 		await closeTab(c);
 		// pagehide marks the entry left (the owner may not delete it: the join rate limit).
 		await expect.poll(async () => (await lobbyEntry(cUid))?.status, { timeout: 5_000 }).toBe('left');
-		console.log(`[fault] C closed the tab while waiting: its entry was marked left after ${Date.now() - closedAt} ms`);
+		console.log(`[fault] C closed the tab while waiting: its entry was marked left after ${Math.round(performance.now() - closedAt)} ms`);
 
 		// D searches alone; a left entry is nobody's match.
 		const dUid = await startAndIdentify(d, names);
 		await expectStatus(d, SEARCHING);
 		const aloneMs = 6_000;
-		const searchingSince = Date.now();
-		await staysSearching(dUid, names, () => Date.now() - searchingSince >= aloneMs, aloneMs + 5_000);
+		const searchingSince = performance.now();
+		await staysSearching(dUid, names, () => performance.now() - searchingSince >= aloneMs, aloneMs + 5_000);
 		await expectStatus(d, SEARCHING, 0);
 		expect(await callIds(), 'no call was created while D searched alone').toEqual([]);
 		expect((await lobbyEntry(cUid))?.status).toBe('left');
@@ -350,12 +350,12 @@ test.describe('faults', () => {
 		// needed), and D's first heartbeat runs nothing; D stays alone.
 		const dUid = await startAndIdentify(d, names);
 		await expectStatus(d, SEARCHING);
-		const searchingSince = Date.now();
+		const searchingSince = performance.now();
 		const dJoined = (await lobbyEntry(dUid))!.joinedAtMs!;
 		await staysSearching(dUid, names, (entry) => entry.heartbeatAtMs! > dJoined, LOBBY_HEARTBEAT_MS + 5_000);
-		const beatAt = Date.now();
-		await staysSearching(dUid, names, () => Date.now() - beatAt >= 2_000, 5_000);
-		const aloneMs = Date.now() - searchingSince;
+		const beatAt = performance.now();
+		await staysSearching(dUid, names, () => performance.now() - beatAt >= 2_000, 5_000);
+		const aloneMs = Math.round(performance.now() - searchingSince);
 		await expectStatus(d, SEARCHING, 0);
 		expect(await callIds(), 'no call was created while D searched next to the dead entry').toEqual([]);
 		expect(await lobbyEntry(cUid), 'the matcher took the dead entry out of line').toMatchObject({ status: 'left', heartbeatAtMs: lastBeat });
@@ -378,7 +378,7 @@ test.describe('faults', () => {
 		e: Visitor,
 		names: Map<string, string>
 	): Promise<{ callId: string; eUid: string; matchMs: number }> {
-		const startedAt = Date.now();
+		const startedAt = performance.now();
 		const eUid = await startAndIdentify(e, names);
 		const callId = await waitFor(
 			'D and E to be matched',
@@ -389,7 +389,7 @@ test.describe('faults', () => {
 			CONNECT_TIMEOUT,
 			50
 		);
-		const pressedToMatchedMs = Date.now() - startedAt;
+		const pressedToMatchedMs = Math.round(performance.now() - startedAt);
 		const call = await adminDb().doc(`calls/${callId}`).get();
 		expect([...(call.get('members') as string[])].sort()).toEqual([dUid, eUid].sort());
 		// The matchmaker's own time, by the server's clock: E's join to the call. Page load and

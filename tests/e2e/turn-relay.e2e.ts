@@ -97,9 +97,9 @@ async function startCoturn(secret: string): Promise<Coturn> {
 		)
 	);
 	exited.catch(() => undefined); // awaited below; after startup an exit is stopCoturn's business
-	const deadline = Date.now() + 10_000;
+	const deadline = performance.now() + 10_000;
 	while (!(await Promise.race([stunAnswers(), exited]))) {
-		if (Date.now() > deadline) {
+		if (performance.now() > deadline) {
 			await stopCoturn(coturn);
 			throw new Error(`turnserver did not answer STUN on ${TURN_HOST}:${TURN_PORT} within 10 s`);
 		}
