@@ -1,9 +1,10 @@
 // calls/{callId}: created by the matchmaker. Ending the call is all a member may write here
 // (and all the page does with it): the negotiation happens in the signal documents
 // (signals.ts), and the end reaches the partner through their lobby entry.
-import { doc, getDocFromServer, runTransaction, serverTimestamp, updateDoc, type FieldValue, type Firestore } from 'firebase/firestore';
+import { doc, runTransaction, serverTimestamp, updateDoc, type FieldValue, type Firestore } from 'firebase/firestore';
 import { COLLECTIONS, parseCallDoc, type CallEndWrite } from '$shared/model';
 import { readConverter } from '../firebase/converter';
+import { readFromServer } from '../firebase/serverRead';
 
 const callConverter = readConverter(parseCallDoc);
 
@@ -38,7 +39,7 @@ export async function endCallIfActive(db: Firestore, callId: string, uid: string
  */
 export async function isCallActive(db: Firestore, callId: string): Promise<boolean> {
 	try {
-		const call = (await getDocFromServer(doc(db, COLLECTIONS.calls, callId).withConverter(callConverter))).data();
+		const call = await readFromServer(db, doc(db, COLLECTIONS.calls, callId).withConverter(callConverter));
 		return call?.status === 'active';
 	} catch (error) {
 		if ((error as { code?: unknown }).code === 'permission-denied') return false;

@@ -9,7 +9,6 @@
 import {
 	arrayUnion,
 	doc,
-	getDocFromServer,
 	serverTimestamp,
 	setDoc,
 	type FieldValue,
@@ -26,6 +25,7 @@ import {
 	type SignalWrite
 } from '$shared/model';
 import { readConverter } from '../firebase/converter';
+import { readFromServer } from '../firebase/serverRead';
 import { watchConfirmedDoc } from '../firebase/watch';
 
 const signalConverter = readConverter<SignalDoc>(parseSignalDoc);
@@ -187,7 +187,7 @@ export function watchPartnerSignals(
 	);
 }
 
-/** A fresh read from the server, for when the listener seems to lag behind. */
+/** A fresh read from the server, for when the listener seems to lag behind (see readFromServer). */
 export async function readPartnerSignals(db: Firestore, callId: string, partnerUid: string): Promise<SignalDoc | null> {
-	return (await getDocFromServer(signalRef(db, callId, partnerUid).withConverter(signalConverter))).data() ?? null;
+	return (await readFromServer(db, signalRef(db, callId, partnerUid).withConverter(signalConverter))) ?? null;
 }

@@ -2,7 +2,6 @@
 // matchmaker function answers by marking it matched with a call id.
 import {
 	doc,
-	getDocFromServer,
 	serverTimestamp,
 	setDoc,
 	updateDoc,
@@ -23,6 +22,7 @@ import {
 	LOBBY_LEAVE
 } from '$shared/model';
 import { readConverter } from '../firebase/converter';
+import { readFromServer } from '../firebase/serverRead';
 import { watchConfirmedDoc } from '../firebase/watch';
 
 export const lobbyEntryConverter = readConverter<LobbyEntry>(parseLobbyEntry);
@@ -103,7 +103,7 @@ export function watchLobbyEntry(
 	return watchConfirmedDoc(lobbyEntryRef(db, uid), onEntry, onError);
 }
 
-/** A fresh read from the server, for when the listener may have missed a change. */
+/** A fresh read from the server, for when the listener may have missed a change (see readFromServer). */
 export async function readLobbyEntry(db: Firestore, uid: string): Promise<LobbyEntry | null> {
-	return (await getDocFromServer(lobbyEntryRef(db, uid))).data() ?? null;
+	return (await readFromServer(db, lobbyEntryRef(db, uid))) ?? null;
 }
