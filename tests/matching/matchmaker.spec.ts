@@ -1,9 +1,9 @@
 // The matchmaker Cloud Function on the emulator suite, driven by simulated users who
 // join through the app's own lobby module.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { joinLobby, leaveLobby, watchLobbyEntry } from '$lib/matching/lobby';
-import type { LobbyEntry } from '$shared/model';
+import { joinLobby, leaveLobby } from '$lib/matching/lobby';
 import { adminDb, clearFirestore, shardRuns, shardSettled, waitFor } from '../support/admin';
+import { matchOf } from '../support/calls';
 import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators } from '../support/emulators';
 import { inWaves } from '../support/waves';
@@ -21,23 +21,11 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'matchmaker on the emu
 
 	/** Resolves with the user's call id as soon as their own lobby entry says matched. */
 	function callIdOf(user: SimulatedUser, timeoutMs: number): Promise<string> {
-		return new Promise((resolve, reject) => {
-			const timer = setTimeout(() => {
-				stop();
-				reject(new Error(`${user.name} was not matched within ${timeoutMs} ms`));
-			}, timeoutMs);
-			const stop = watchLobbyEntry(
-				user.db,
-				user.uid,
-				(entry: LobbyEntry | null) => {
-					if (entry?.status !== 'matched') return;
-					clearTimeout(timer);
-					stop();
-					resolve(entry.callId);
-				},
-				reject
-			);
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const late = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`${user.name} was not matched within ${timeoutMs} ms`)), timeoutMs);
 		});
+		return Promise.race([matchOf(user).then((entry) => entry.callId), late]).finally(() => clearTimeout(timer));
 	}
 
 	it('pairs 100 users who join within a second into exactly 50 calls', async () => {

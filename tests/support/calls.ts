@@ -1,6 +1,6 @@
 // Two simulated users matched into a call by the real matchmaker on the emulators.
 import { expect } from 'vitest';
-import { watchLobbyEntry } from '$lib/matching/lobby';
+import { readLobbyEntry, watchLobbyEntry } from '$lib/matching/lobby';
 import { parseCallDoc, type LobbyEntry } from '$shared/model';
 import { adminDb } from './admin';
 import { joinPaced, type SimulatedUser } from './clients';
@@ -11,17 +11,34 @@ export interface MatchedPair {
 	answerer: SimulatedUser;
 }
 
+/** How often matchOf reads the entry from the server, in case its listener missed the match. */
+const REREAD_EVERY_MS = 3_000;
+
+/**
+ * Resolves with the user's entry once it says matched. As the app does, it reads the entry
+ * from the server now and then besides listening: the emulator drops a listener's write that
+ * races the listener's start now and then (a functions run hung 60 s on one).
+ */
+export function matchOf(u: SimulatedUser): Promise<Extract<LobbyEntry, { status: 'matched' }>> {
+	return new Promise((resolve, reject) => {
+		let done = false;
+		const settle = (e: LobbyEntry | null) => {
+			if (done || e?.status !== 'matched') return;
+			done = true;
+			clearInterval(reread);
+			stop();
+			resolve(e);
+		};
+		const reread = setInterval(() => void readLobbyEntry(u.db, u.uid).then(settle, () => {}), REREAD_EVERY_MS);
+		const stop = watchLobbyEntry(u.db, u.uid, settle, (error) => {
+			clearInterval(reread);
+			reject(error);
+		});
+	});
+}
+
 /** Puts `a` and `b` in the lobby (text mode) and waits until the matchmaker pairs them. */
 export async function matchedPair(a: SimulatedUser, b: SimulatedUser): Promise<MatchedPair> {
-	const matchOf = (u: SimulatedUser) =>
-		new Promise<Extract<LobbyEntry, { status: 'matched' }>>((resolve, reject) => {
-			const stop = watchLobbyEntry(u.db, u.uid, (e) => {
-				if (e?.status === 'matched') {
-					stop();
-					resolve(e);
-				}
-			}, reject);
-		});
 	const matches = Promise.all([matchOf(a), matchOf(b)]);
 	// Paced, and so remembered: a test's next join for them waits out the rules' 300 ms
 	// (an idle machine ended the call and joined again within it, and the rules refused).
