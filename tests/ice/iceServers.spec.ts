@@ -4,13 +4,13 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { deleteApp, initializeApp, type FirebaseApp } from 'firebase/app';
 import { connectFunctionsEmulator, getFunctions, httpsCallable } from 'firebase/functions';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { endCall } from '$lib/call/callDoc';
 import { fetchIceServers, FUNCTIONS_REGION } from '$lib/call/iceServers';
 import { joinLobby, leaveLobby } from '$lib/matching/lobby';
 import { SAFETY_COLLECTIONS, SAFETY_LIMITS, type BanWrite } from '$shared/safety';
 import { Timestamp } from 'firebase-admin/firestore';
-import { adminDb } from '../support/admin';
+import { adminDb, clearFirestore } from '../support/admin';
 import { matchedPair } from '../support/calls';
 import { createUser, disposeUsers, type SimulatedUser } from '../support/clients';
 import { inWaves } from '../support/waves';
@@ -42,6 +42,9 @@ async function failureCode(promise: Promise<unknown>): Promise<string> {
 describeWithEmulators(['auth', 'firestore', 'functions'], 'iceServers callable', () => {
 	let users: SimulatedUser[] = [];
 	const apps: FirebaseApp[] = [];
+	// An entry left waiting by an earlier file would be matched with one of this file's pair
+	// (a fresh-clone run hung 60 s on just that, twice).
+	beforeEach(clearFirestore);
 	afterEach(async () => {
 		await disposeUsers(users);
 		users = [];

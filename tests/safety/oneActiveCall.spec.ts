@@ -3,10 +3,10 @@
 // delete left entries, so that their next join is a create, which has no entry, and so no
 // call, for the rules to check. The sweep must keep a left entry while its call is active.
 import { Timestamp } from 'firebase-admin/firestore';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { joinLobby, leaveLobby } from '$lib/matching/lobby';
 import { sweepStale } from '../../functions/src/maintenance/sweep';
-import { adminDb } from '../support/admin';
+import { adminDb, clearFirestore } from '../support/admin';
 import { createUser, disposeUsers, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators } from '../support/emulators';
 
@@ -22,6 +22,7 @@ async function outcome(write: Promise<unknown>): Promise<string> {
 
 describeWithEmulators(['auth', 'firestore', 'functions'], 'one active call per person, past the sweep', () => {
 	let users: SimulatedUser[] = [];
+	beforeEach(clearFirestore); // no other file's entries or calls
 	afterEach(async () => {
 		await disposeUsers(users);
 		users = [];
