@@ -118,13 +118,17 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'standing, device bind
 		// The short call first: the Functions emulator runs triggers one at a time, in order,
 		// so by the time the long call's standing shows, the short one's cleanup has run.
 		await call(STANDING.realCallMinMs - 5_000);
-		await call(STANDING.realCallMinMs + 5_000);
-		const standing = await waitFor('standing recorded', async () => {
-			const snap = await adminDb().doc(`standing/${b!.uid}`).get();
-			return snap.exists ? snap.data() : undefined;
+		const long = await call(STANDING.realCallMinMs + 5_000);
+		const longEndedAtMs = ((await adminDb().doc(`calls/${long}`).get()).get('endedAt') as Timestamp).toMillis();
+		// Each member's standing is its own transaction: wait until both have the long call,
+		// not for the first to land (a fresh-clone run read a's a moment before it was written).
+		const standings = await waitFor('the long call in both standings', async () => {
+			const snaps = await Promise.all([a!, b!].map((u) => adminDb().doc(`standing/${u.uid}`).get()));
+			return snaps.every((snap) => snap.get('lastCallAtMs') === longEndedAtMs)
+				? snaps.map((snap) => snap.get('completedCalls') as unknown)
+				: undefined;
 		});
-		expect(standing).toMatchObject({ completedCalls: 1 });
-		expect((await adminDb().doc(`standing/${a!.uid}`).get()).get('completedCalls')).toBe(1);
+		expect(standings).toEqual([1, 1]);
 	}, 60_000);
 
 	it('a banned person signs in again on the same browser: banned at once, joins refused', async () => {
