@@ -7,7 +7,7 @@ import type { CallRole, LobbyEntry, SignalDoc } from '$shared/model';
 import { cleanDisplayName } from '$shared/displayName';
 import { Inbox } from '../chat/inbox';
 import { encodeWire, type WireMessage } from '../chat/wire';
-import { userError } from '../errors';
+import { codeOf, userError } from '../errors';
 import type { FileShare } from '../files/fileShare.svelte';
 import type { Backend } from './backend';
 import type { CallEvent, UserFacingError } from './callState';
@@ -304,7 +304,7 @@ export class Call {
 	 * one left behind. Ask the server which it is before calling it a failure.
 	 */
 	#onSignalWriteFailed(error: Error): void {
-		if (this.signal.aborted || (error as { code?: unknown }).code !== 'permission-denied') {
+		if (this.signal.aborted || codeOf(error) !== 'permission-denied') {
 			this.#fail(error);
 			return;
 		}

@@ -3,6 +3,7 @@
 // (signals.ts), and the end reaches the partner through their lobby entry.
 import { doc, runTransaction, serverTimestamp, updateDoc, type FieldValue, type Firestore } from 'firebase/firestore';
 import { COLLECTIONS, parseCallDoc, type CallEndWrite } from '$shared/model';
+import { codeOf } from '../errors';
 import { readConverter } from '../firebase/converter';
 import { readFromServer } from '../firebase/serverRead';
 
@@ -42,7 +43,7 @@ export async function isCallActive(db: Firestore, callId: string): Promise<boole
 		const call = await readFromServer(db, doc(db, COLLECTIONS.calls, callId).withConverter(callConverter));
 		return call?.status === 'active';
 	} catch (error) {
-		if ((error as { code?: unknown }).code === 'permission-denied') return false;
+		if (codeOf(error) === 'permission-denied') return false;
 		throw error;
 	}
 }
