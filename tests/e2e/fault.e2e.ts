@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { expect, test } from '@playwright/test';
 import { Timestamp } from 'firebase-admin/firestore';
 import { adminBucket, adminDb, waitFor } from '../support/admin';
-import { CONNECT_TIMEOUT, expectStatus, start, strangersSuite, type Visitor } from './support';
+import { closeTab, CONNECT_TIMEOUT, expectStatus, start, strangersSuite, type Visitor } from './support';
 
 // functions/ is CommonJS: load the compiled code the emulator runs (npm run build:functions),
 // so the sweep is the real one and the bounds below are the app's own.
@@ -58,8 +58,6 @@ const SWEEP_AHEAD_MS = Math.max(WAITING_ENTRY_TTL_MS, LEFT_ENTRY_TTL_MS) + 1_000
 /** How a page goes away. */
 type Vanish = (v: Visitor) => Promise<void>;
 
-/** The user closes the tab: pagehide runs, so its goodbye and its lobby/call writes may get out. */
-const closeTab: Vanish = (v) => v.context.close();
 
 /** The renderer dies (CDP Page.crash): no pagehide, no goodbye, no write; then the window goes. */
 const crash: Vanish = async (v) => {

@@ -3,7 +3,7 @@
 import { expect, test } from '@playwright/test';
 import type { Timestamp } from 'firebase-admin/firestore';
 import { adminDb } from '../support/admin';
-import { expectStatus, lines, say, start, strangersSuite, type Visitor } from './support';
+import { closeTab, expectStatus, lines, say, start, strangersSuite, type Visitor } from './support';
 
 test.describe('call lifecycle', () => {
 	const { visitor } = strangersSuite('call lifecycle');
@@ -63,7 +63,7 @@ test.describe('call lifecycle', () => {
 		await Promise.all([expectStatus(a, 'Connected — say hi!'), expectStatus(b, 'Connected — say hi!')]);
 
 		const closedAt = performance.now();
-		await a.context.close();
+		await closeTab(a);
 		await expectStatus(b, /Stranger has left|Connection to the stranger was lost/, 12_000);
 		console.log(`[lifecycle] partner noticed the closed tab after ${Math.round(performance.now() - closedAt)} ms`);
 		await expect(b.page.getByTestId('next')).toHaveText('New chat');

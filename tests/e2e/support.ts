@@ -54,6 +54,18 @@ export interface Visitor {
 }
 
 /**
+ * The user closes the tab: pagehide runs and the browser lives on, so what the page queued on
+ * its way out (its leave beacon) is still sent. Not `context.close()`: that closes the whole
+ * profile, like the last private window, and with a route registered Playwright holds each
+ * request until it answers, so a closing context dropped about 1 beacon in 3
+ * (measured: 19 of 60 never reached a local server; 0 of 60 with page.close()).
+ * The context itself is closed after the test.
+ */
+export async function closeTab(v: Visitor): Promise<void> {
+	await v.page.close();
+}
+
+/**
  * Registers the usual set-up for a suite of strangers: skip loudly without emulators,
  * start from an empty database (earlier suites share the emulator), and close every
  * context afterwards, printing its console when the test failed.
