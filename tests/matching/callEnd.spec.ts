@@ -5,7 +5,9 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Timestamp } from 'firebase-admin/firestore';
 import { endCall } from '$lib/call/callDoc';
 import { leaveLobby } from '$lib/matching/lobby';
+import { COLLECTIONS, parseCallDoc } from '$shared/model';
 import { RETENTION_MS } from '$shared/retention';
+import { cleanUpEndedCall } from '../../functions/src/calls/cleanup';
 import { adminDb, clearFirestore, waitFor } from '../support/admin';
 import { createUser, disposeUsers, joinPaced, type SimulatedUser } from '../support/clients';
 import { describeWithEmulators } from '../support/emulators';
@@ -81,5 +83,34 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'ending calls on the s
 		const endedAt: unknown = (await ref.get()).get('endedAt');
 		if (!(expireAt instanceof Timestamp) || !(endedAt instanceof Timestamp)) throw new Error('expireAt and endedAt must be Timestamps');
 		expect(expireAt.toMillis()).toBe(endedAt.toMillis() + RETENTION_MS.endedCalls);
+	}, 40_000);
+	// Driven directly (as the sweep tests drive the sweep): the trigger never fires for a
+	// record that is gone, but production can deliver an ended call's event again after the
+	// sweep deleted the record, and the emulator suite clears data between tests while an
+	// earlier test's cleanups are still queued. A cleanup that threw there had its functions
+	// worker killed, and the next event for that function was lost with it.
+	it('a call whose record is already gone: the cleanup still clears its signals, files and entries, throws nothing, and does not bring the record back', async () => {
+		const [a, b] = (users = await Promise.all([createUser('a'), createUser('b')]));
+		const callId = await matchedPair(a!, b!);
+		const callRef = adminDb().doc(`calls/${callId}`);
+		const call = parseCallDoc(callRef.path, (await callRef.get()).data() ?? {});
+		const signal = (uid: string) => callRef.collection(COLLECTIONS.signals).doc(uid);
+		const fileEntry = callRef.collection(COLLECTIONS.files).doc('f1');
+		await Promise.all([...call.members.map((uid) => signal(uid).set({ left: 'behind' })), fileEntry.set({ left: 'behind' })]);
+		await callRef.delete();
+
+		const report = await cleanUpEndedCall(adminDb(), callId, { ...call, status: 'ended', endedBy: a!.uid, endedAtMs: Date.now() }, null);
+
+		expect(report).toEqual({ recordFound: false, fileEntries: 1, storageCleared: false });
+		const [signalA, signalB, file, record, entryA, entryB] = await Promise.all([
+			signal(call.members[0]).get(),
+			signal(call.members[1]).get(),
+			fileEntry.get(),
+			callRef.get(),
+			entry(a!.uid),
+			entry(b!.uid)
+		]);
+		expect([signalA.exists, signalB.exists, file.exists, record.exists]).toEqual([false, false, false, false]);
+		expect([entryA.get('status'), entryB.get('status')]).toEqual(['left', 'left']);
 	}, 40_000);
 });

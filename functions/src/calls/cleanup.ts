@@ -12,6 +12,8 @@ import { lobbyCollection } from '../firestore';
 import type { CallFileStore } from '../storage';
 
 export interface CleanupReport {
+	/** False when the call's record was already deleted; the rest was cleaned up all the same. */
+	recordFound: boolean;
 	fileEntries: number;
 	/** False when Storage was skipped (the functions emulator without a Storage emulator). */
 	storageCleared: boolean;
@@ -34,13 +36,25 @@ export async function cleanUpEndedCall(
 	// the emulator (and production, under contention) stalls. Plain reads, then deletes
 	// guarded by the version we read, give the same guarantee without any lock.
 	const lobbyEntries = await firestore.getAll(...call.members.map((uid) => lobby.doc(uid)));
-	const batch = firestore.batch();
-	for (const uid of call.members) batch.delete(callRef.collection(COLLECTIONS.signals).doc(uid));
 	// The record's TTL field, for the policy on calls.expireAt (README "Operations"); the
 	// sweep deletes by endedAt on the same duration where no TTL runs (the emulator).
 	const expiry: CallExpiryWrite<Timestamp> = { expireAt: Timestamp.fromMillis(endedCallExpiresAtMs(call.endedAtMs ?? Date.now())) };
-	batch.update(callRef, { ...expiry });
-	await batch.commit();
+	const clearSignals = (withExpiry: boolean) => {
+		const batch = firestore.batch();
+		for (const uid of call.members) batch.delete(callRef.collection(COLLECTIONS.signals).doc(uid));
+		if (withExpiry) batch.update(callRef, { ...expiry });
+		return batch.commit();
+	};
+	// The record can be gone before this runs (the sweep deletes old records, and an event
+	// may be delivered again after that). The update then fails the whole batch with
+	// NOT_FOUND; the rest of the teardown must still happen, and must not throw: a trigger
+	// that throws is retried or, on the emulator, has its worker killed with the next event.
+	let recordFound = true;
+	await clearSignals(true).catch((error: unknown) => {
+		if (codeOf(error) !== '5') throw error; // gRPC NOT_FOUND
+		recordFound = false;
+		return clearSignals(false);
+	});
 	await Promise.all(
 		lobbyEntries.map(async (snap) => {
 			const entry = snap.data();
@@ -63,7 +77,7 @@ export async function cleanUpEndedCall(
 	]);
 	if (bytes.status === 'rejected') throw bytes.reason;
 	if (entries.status === 'rejected') throw entries.reason;
-	return { fileEntries: entries.value, storageCleared: files !== null };
+	return { recordFound, fileEntries: entries.value, storageCleared: files !== null };
 }
 
 /** Deletes calls/{callId}/files/*; returns how many there were. */
