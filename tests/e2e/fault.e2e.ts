@@ -58,7 +58,6 @@ const SWEEP_AHEAD_MS = Math.max(WAITING_ENTRY_TTL_MS, LEFT_ENTRY_TTL_MS) + 1_000
 /** How a page goes away. */
 type Vanish = (v: Visitor) => Promise<void>;
 
-
 /** The renderer dies (CDP Page.crash): no pagehide, no goodbye, no write; then the window goes. */
 const crash: Vanish = async (v) => {
 	const cdp = await v.context.newCDPSession(v.page);
@@ -75,6 +74,18 @@ const dropOffThenClose: Vanish = async (v) => {
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * From now on none of the page's Firestore writes gets out: neither its Write stream nor the
+ * REST commit its transactions use (ending a call is one); reads go on. Blocked in the page's
+ * own network agent, not with a Playwright route: a route does not see the requests a closing
+ * page makes in its pagehide handler, and those got through.
+ */
+async function cutFirestoreWrites(v: Visitor): Promise<void> {
+	const cdp = await v.context.newCDPSession(v.page);
+	await cdp.send('Network.enable');
+	await cdp.send('Network.setBlockedURLs', { urls: ['*/google.firestore.v1.Firestore/Write/*', '*/documents:commit*'] });
+}
 
 async function lobbyIds(): Promise<Set<string>> {
 	return new Set((await adminDb().collection('lobby').get()).docs.map((d) => d.id));
@@ -401,13 +412,25 @@ test.describe('faults', () => {
 
 	/**
 	 * D closes the tab, its last Firestore writes lost (only its beacon gets out); E is told
-	 * and closes too, before E's page would end the call itself. Their call is cleaned up.
+	 * and closes too. E's writes are cut off as well, so that only D's beacon can end the call
+	 * on the server (E's page, told by the peer connection, would otherwise end it itself and
+	 * hide a beacon that never arrived). Their call is cleaned up.
 	 */
 	async function leaveTogether(d: Visitor, e: Visitor, callId: string, members: string[]): Promise<void> {
-		await d.context.route(/\/google\.firestore\.v1\.Firestore\/Write\//, (route) => route.abort());
+		const [dUid] = members;
+		await Promise.all([cutFirestoreWrites(d), cutFirestoreWrites(e)]);
 		await closeTab(d);
 		await expectStatus(e, 'Stranger has left', GOODBYE_BOUND_MS);
 		expect(e.errors).toEqual([]);
+		const endedBy = await waitFor(
+			"D's leave beacon to end the call on the server",
+			async () => {
+				const call = await adminDb().doc(`calls/${callId}`).get();
+				return call.get('status') === 'ended' ? String(call.get('endedBy')) : undefined;
+			},
+			10_000 // no user waits on this: E was told already; the functions worker may be starting
+		);
+		expect(endedBy, 'ended in D\'s name: by the beacon, as no page could write').toBe(dUid);
 		await closeTab(e);
 		await expectCallCleanedUp(callId, members);
 	}
