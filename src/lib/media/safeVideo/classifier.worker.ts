@@ -107,6 +107,9 @@ async function keepWarm(nsfw: Awaited<typeof model>): Promise<void> {
 			} finally {
 				busy = false;
 			}
+			// A run settles in microtasks only (the WebAssembly backend answers at once), so
+			// without this the frame's message waited for every warm-up in a row, not one.
+			await new Promise((resolve) => setTimeout(resolve, 0));
 		}
 	} finally {
 		void drain(); // a frame that arrived during the last run
