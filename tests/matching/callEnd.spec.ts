@@ -84,6 +84,7 @@ describeWithEmulators(['firestore', 'auth', 'functions'], 'ending calls on the s
 		if (!(expireAt instanceof Timestamp) || !(endedAt instanceof Timestamp)) throw new Error('expireAt and endedAt must be Timestamps');
 		expect(expireAt.toMillis()).toBe(endedAt.toMillis() + RETENTION_MS.endedCalls);
 	}, 40_000);
+
 	// Driven directly (as the sweep tests drive the sweep): the trigger never fires for a
 	// record that is gone, but production can deliver an ended call's event again after the
 	// sweep deleted the record, and the emulator suite clears data between tests while an

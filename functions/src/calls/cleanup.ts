@@ -39,7 +39,7 @@ export async function cleanUpEndedCall(
 	// The record's TTL field, for the policy on calls.expireAt (README "Operations"); the
 	// sweep deletes by endedAt on the same duration where no TTL runs (the emulator).
 	const expiry: CallExpiryWrite<Timestamp> = { expireAt: Timestamp.fromMillis(endedCallExpiresAtMs(call.endedAtMs ?? Date.now())) };
-	const clearSignals = (withExpiry: boolean) => {
+	const clearSignalsAndStampExpiry = (withExpiry: boolean) => {
 		const batch = firestore.batch();
 		for (const uid of call.members) batch.delete(callRef.collection(COLLECTIONS.signals).doc(uid));
 		if (withExpiry) batch.update(callRef, { ...expiry });
@@ -50,10 +50,10 @@ export async function cleanUpEndedCall(
 	// NOT_FOUND; the rest of the teardown must still happen, and must not throw: a trigger
 	// that throws is retried or, on the emulator, has its worker killed with the next event.
 	let recordFound = true;
-	await clearSignals(true).catch((error: unknown) => {
-		if (codeOf(error) !== '5') throw error; // gRPC NOT_FOUND
+	await clearSignalsAndStampExpiry(true).catch((error: unknown) => {
+		if (!isNotFound(error)) throw error;
 		recordFound = false;
-		return clearSignals(false);
+		return clearSignalsAndStampExpiry(false);
 	});
 	await Promise.all(
 		lobbyEntries.map(async (snap) => {
@@ -96,4 +96,8 @@ async function deleteFileEntries(firestore: Firestore, callId: string): Promise<
 
 function isFailedPrecondition(error: unknown): boolean {
 	return codeOf(error) === '9'; // gRPC FAILED_PRECONDITION
+}
+
+function isNotFound(error: unknown): boolean {
+	return codeOf(error) === '5'; // gRPC NOT_FOUND
 }
