@@ -78,8 +78,10 @@ export function strangersSuite(name: string): {
 	test.beforeEach(clearFirestore);
 	const opened: Visitor[] = [];
 	test.afterEach(async ({}, testInfo: TestInfo) => {
+		const failed = testInfo.status !== testInfo.expectedStatus;
 		for (const v of opened.splice(0)) {
-			if (testInfo.status !== testInfo.expectedStatus && v.console.length > 0) {
+			if (failed && !v.page.isClosed()) console.log(`--- page of ${v.name}: ${await renderingHealth(v.page)} ---`);
+			if (failed && v.console.length > 0) {
 				console.log(`--- browser console of ${v.name} ---\n${v.console.join('\n')}`);
 			}
 			await v.context.close().catch(() => {});
@@ -97,6 +99,34 @@ export function strangersSuite(name: string): {
 			return v;
 		}
 	};
+}
+
+/**
+ * Whether a page still renders, asked after a test failed. Playwright's click waits for two
+ * animation frames to call an element stable, and once (fresh-clone run 38) a click hung
+ * there for 50 s with the button enabled: this tells a page that produces no frames (its
+ * timers still run) from one whose main thread does not answer at all.
+ */
+async function renderingHealth(page: Page): Promise<string> {
+	const probe = page.evaluate(
+		() =>
+			new Promise<string>((resolve) => {
+				const asked = performance.now();
+				const state = () => `visibility ${document.visibilityState}, focus ${document.hasFocus()}`;
+				const noFrame = setTimeout(() => resolve(`no animation frame within 2 s, timers run (${state()})`), 2_000);
+				requestAnimationFrame(() => {
+					clearTimeout(noFrame);
+					resolve(`animation frame after ${Math.round(performance.now() - asked)} ms (${state()})`);
+				});
+			})
+	);
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const silent = new Promise<string>((resolve) => {
+		timer = setTimeout(() => resolve('no answer within 5 s: its main thread is blocked'), 5_000);
+	});
+	return Promise.race([probe, silent])
+		.catch((error: unknown) => `could not ask: ${String(error)}`)
+		.finally(() => clearTimeout(timer));
 }
 
 /** Makes the page believe its tab is in the background (or back), as switching tabs does. */
