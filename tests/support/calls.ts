@@ -15,24 +15,34 @@ export interface MatchedPair {
 const REREAD_EVERY_MS = 3_000;
 
 /**
- * Resolves with the user's entry once it says matched. As the app does, it reads the entry
- * from the server now and then besides listening: the emulator drops a listener's write that
- * races the listener's start now and then (a functions run hung 60 s on one).
+ * Resolves with the user's entry once it says matched, or rejects after `timeoutMs`; either
+ * way it stops listening and reading. As the app does, it reads the entry from the server
+ * now and then besides listening: the emulator drops a listener's write that races the
+ * listener's start now and then (a functions run hung 60 s on one).
  */
-export function matchOf(u: SimulatedUser): Promise<Extract<LobbyEntry, { status: 'matched' }>> {
+export function matchOf(
+	u: SimulatedUser,
+	timeoutMs = 45_000
+): Promise<Extract<LobbyEntry, { status: 'matched' }>> {
 	return new Promise((resolve, reject) => {
 		let done = false;
-		const settle = (e: LobbyEntry | null) => {
-			if (done || e?.status !== 'matched') return;
+		const finish = (): boolean => {
+			if (done) return false;
 			done = true;
 			clearInterval(reread);
+			clearTimeout(late);
 			stop();
-			resolve(e);
+			return true;
+		};
+		const settle = (e: LobbyEntry | null) => {
+			if (e?.status === 'matched' && finish()) resolve(e);
 		};
 		const reread = setInterval(() => void readLobbyEntry(u.db, u.uid).then(settle, () => {}), REREAD_EVERY_MS);
+		const late = setTimeout(() => {
+			if (finish()) reject(new Error(`${u.name} was not matched within ${timeoutMs} ms`));
+		}, timeoutMs);
 		const stop = watchLobbyEntry(u.db, u.uid, settle, (error) => {
-			clearInterval(reread);
-			reject(error);
+			if (finish()) reject(error);
 		});
 	});
 }
